@@ -1,0 +1,35 @@
+namespace DKV.Core.Errors;
+
+/// <summary>Facts about <see cref="DkvErrorCode"/> values that clients act on.</summary>
+public static class DkvErrorCodes
+{
+    /// <summary>
+    /// True when an operation that failed with <paramref name="code"/> was certainly not applied, so a write
+    /// may be retried on another node without risk of applying twice.
+    /// </summary>
+    public static bool IsDefinitelyNotApplied(DkvErrorCode code) => code switch
+    {
+        DkvErrorCode.Internal or DkvErrorCode.Timeout or DkvErrorCode.Cancelled => false,
+        _ => true,
+    };
+
+    /// <summary>The lower-case name used in logs and JSON, for example <c>not-leader</c>.</summary>
+    public static string ToName(DkvErrorCode code) => code switch
+    {
+        DkvErrorCode.None => "none",
+        DkvErrorCode.Internal => "internal",
+        DkvErrorCode.Unsupported => "unsupported",
+        DkvErrorCode.InvalidArgument => "invalid-argument",
+        DkvErrorCode.NotLeader => "not-leader",
+        DkvErrorCode.Unavailable => "unavailable",
+        DkvErrorCode.Timeout => "timeout",
+        DkvErrorCode.TooLarge => "too-large",
+        DkvErrorCode.Corrupt => "corrupt",
+        DkvErrorCode.ProtocolMismatch => "protocol-mismatch",
+        DkvErrorCode.UnknownShard => "unknown-shard",
+        DkvErrorCode.UnknownMessageType => "unknown-message-type",
+        DkvErrorCode.Cancelled => "cancelled",
+        DkvErrorCode.MalformedMessage => "malformed-message",
+        _ => $"code-{(byte)code}",
+    };
+}
