@@ -74,7 +74,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
 
     public void Close(string reason)
     {
-        if (!_closed && !_reactor.Post(() => Teardown(reason, sendClose: true, error: null)))
+        if (!_closed && !_reactor.Post(() => Teardown(reason, sendClose: true, orderly: true)))
         {
             _opened.TrySetException(new DkvException(DkvErrorCode.Unavailable, "the zmq client transport was disposed"));
         }
@@ -118,7 +118,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         }
         catch (ZmqException ex)
         {
-            session.Teardown(ex.Message, sendClose: false, error: null);
+            session.Teardown(ex.Message, sendClose: false, orderly: false);
             throw new DkvException(DkvErrorCode.Unavailable, $"cannot connect to zmq endpoint {endpoint}: {ex.Message}", ex);
         }
 
@@ -136,13 +136,15 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
                 _sendQueue.Enqueue(ZmqOutbound.ForControl(ZmqControl.Open, string.Empty), routingId: null);
                 break;
             case Libzmq.ZMQ_EVENT_CONNECT_RETRIED when !_opened.Task.IsCompleted:
-                Teardown("nothing accepted the connection", sendClose: false, error: null);
+                Teardown("nothing accepted the connection", sendClose: false, orderly: false);
                 break;
             case Libzmq.ZMQ_EVENT_DISCONNECTED:
-                Teardown($"the zmq connection to {_endpoint} was lost", sendClose: false, error: null);
+                // The monitor may report the loss before the last messages (a drained server's answers, its CLOSE) are read.
+                OnReady(Libzmq.ZMQ_POLLIN);
+                Teardown($"the zmq connection to {_endpoint} was lost", sendClose: false, orderly: true);
                 break;
             case Libzmq.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL or Libzmq.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL or Libzmq.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-                Teardown($"the ZMTP handshake with {_endpoint} failed (is it a ZeroMQ ROUTER?)", sendClose: false, error: null);
+                Teardown($"the ZMTP handshake with {_endpoint} failed (is it a ZeroMQ ROUTER?)", sendClose: false, orderly: false);
                 break;
             default:
                 break;
@@ -166,10 +168,10 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
                 _opened.TrySetResult();
                 break;
             case ZmqControl.Refused:
-                Teardown($"the server refused the session: {reason}", sendClose: false, error: null);
+                Teardown($"the server refused the session: {reason}", sendClose: false, orderly: false);
                 break;
             case ZmqControl.Close:
-                Teardown($"the server closed the session: {reason}", sendClose: false, error: null);
+                Teardown($"the server closed the session: {reason}", sendClose: false, orderly: true);
                 break;
             default:
                 ZmqLog.MalformedMessage(_logger, _endpoint, $"unexpected control message {ZmqControl.NameOf(kind)}");
@@ -191,7 +193,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         if (malformed is not null)
         {
             ZmqLog.MalformedMessage(_logger, _endpoint, malformed);
-            Teardown(malformed, sendClose: true, error: null);
+            Teardown(malformed, sendClose: true, orderly: false);
         }
         else if (!flush.IsCompleted)
         {
@@ -220,7 +222,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
     }
 
     /// <summary>Ends the session (I/O thread): tells the server where asked, closes both sockets, fails the input and the opening.</summary>
-    private void Teardown(string reason, bool sendClose, Exception? error)
+    private void Teardown(string reason, bool sendClose, bool orderly)
     {
         if (_closed)
         {
@@ -245,7 +247,9 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         }
 
         ZmqLog.SessionClosed(_logger, _endpoint, reason);
-        Connection.CompleteFromIo(error ?? new IOException(reason));
+        // An orderly end lets the reader take what was delivered before it (a drained server's last answers, a refusal reply);
+        // an exception would hide them.
+        Connection.CompleteFromIo(orderly ? null : new IOException(reason));
         _opened.TrySetException(new DkvException(DkvErrorCode.Unavailable, $"cannot connect to zmq endpoint {_endpoint}: {reason}"));
     }
 

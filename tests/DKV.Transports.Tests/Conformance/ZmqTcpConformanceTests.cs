@@ -1,0 +1,15 @@
+using DKV.Testing.Transports;
+using DKV.Transports.ZeroMQ;
+
+namespace DKV.Transports.Tests.Conformance;
+
+/// <summary>The transport conformance suite over zmq with tcp:// endpoints. Skipped, with the reason, where libzmq is missing.</summary>
+[TestFixture]
+public sealed class ZmqTcpConformanceTests() : TransportConformanceTests(new ZmqTransportFactory(), () => "tcp://127.0.0.1:0")
+{
+    protected override Task CheckSupportedAsync()
+    {
+        ZmqAvailability.IgnoreUnlessLoadable();
+        return Task.CompletedTask;
+    }
+}
