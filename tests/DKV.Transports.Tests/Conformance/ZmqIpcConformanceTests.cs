@@ -1,5 +1,6 @@
 using DKV.Testing.Transports;
 using DKV.Transports.ZeroMQ;
+using Microsoft.Extensions.Logging;
 
 namespace DKV.Transports.Tests.Conformance;
 
@@ -16,6 +17,13 @@ public sealed class ZmqIpcConformanceTests : TransportConformanceTests
 
     [OneTimeTearDown]
     public void DeleteFolder() => s_folder.Dispose();
+
+    private static readonly ConformanceLogs s_logs = new();
+
+    protected override ILoggerFactory LoggerFactory => s_logs.Factory;
+
+    [TearDown]
+    public void DumpLogs() => s_logs.DumpIfFailedAndReset();
 
     protected override Task CheckSupportedAsync()
     {

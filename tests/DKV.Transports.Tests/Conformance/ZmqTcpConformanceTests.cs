@@ -1,5 +1,6 @@
 using DKV.Testing.Transports;
 using DKV.Transports.ZeroMQ;
+using Microsoft.Extensions.Logging;
 
 namespace DKV.Transports.Tests.Conformance;
 
@@ -7,6 +8,13 @@ namespace DKV.Transports.Tests.Conformance;
 [TestFixture]
 public sealed class ZmqTcpConformanceTests() : TransportConformanceTests(new ZmqTransportFactory(), () => "tcp://127.0.0.1:0")
 {
+    private static readonly ConformanceLogs s_logs = new();
+
+    protected override ILoggerFactory LoggerFactory => s_logs.Factory;
+
+    [TearDown]
+    public void DumpLogs() => s_logs.DumpIfFailedAndReset();
+
     protected override Task CheckSupportedAsync()
     {
         ZmqAvailability.IgnoreUnlessLoadable();
