@@ -12,6 +12,9 @@ internal sealed class PausingStore(IStore inner) : IStore
     private TaskCompletionSource? _paused;
     private TaskCompletionSource? _resume;
 
+    /// <summary>Runs at the start of every write, with the key (for example to record when attempts happen).</summary>
+    public Action<string>? WriteObserved { get; init; }
+
     /// <summary>Arms the pause for the next write. Returns a task that completes when that write is held.</summary>
     public Task PauseNextWrite()
     {
@@ -82,6 +85,7 @@ internal sealed class PausingStore(IStore inner) : IStore
 
     private async Task HoldIfArmed(CancellationToken cancellationToken)
     {
+        WriteObserved?.Invoke(string.Empty);
         TaskCompletionSource? paused;
         TaskCompletionSource? resume;
         lock (_gate)
