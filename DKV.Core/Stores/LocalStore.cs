@@ -187,8 +187,11 @@ public sealed class LocalStore : IStore
         }
     }
 
-    /// <summary>UTC ticks from the time provider, clamped so the store's clock never moves backwards (an expiry once seen stays seen).</summary>
-    private long NowUtcTicks()
+    /// <summary>
+    /// The store's clock: UTC ticks from the time provider, clamped so they never move backwards (an expiry once seen stays seen).
+    /// Give it to <see cref="EngineCollector"/> so collection judges deadlines on the same clock as reads. Thread-safe.
+    /// </summary>
+    public long NowUtcTicks()
     {
         long now = _time.GetUtcNow().UtcTicks;
         long last = Volatile.Read(ref _lastUtcTicks);

@@ -69,6 +69,23 @@ public sealed class EngineCollectorTests
     }
 
     [Test]
+    public async Task Passes_OnTheStoresClock_NeverRemoveWhatAReadStillSees()
+    {
+        using var h = new StoreHarness();
+        await h.Store.SetEAsync("k", Bytes("v"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        using var collector = new EngineCollector(h.Engine, h.Clock, new EngineCollectorOptions { Interval = TimeSpan.FromSeconds(2) }, nowUtcTicks: h.Store.NowUtcTicks);
+
+        // The pass at +2 s removes the key; then the wall clock steps back before any read.
+        h.Clock.Advance(TimeSpan.FromSeconds(2));
+        h.Clock.SetUtcNow(ManualTimeProvider.DefaultStart);
+
+        // The key is gone, so the store's clock must not be behind its delete deadline (else a read would see an early removal).
+        Assert.That(collector.EntriesChanged, Is.EqualTo(1));
+        Assert.That(await h.Store.HasAsync("k"), Is.False);
+        Assert.That(h.Store.NowUtcTicks(), Is.GreaterThanOrEqualTo(ManualTimeProvider.DefaultStart.UtcTicks + TimeSpan.TicksPerSecond));
+    }
+
+    [Test]
     public void Pass_EngineThrows_LoggedCountedAndNextTickRunsAgain()
     {
         var boom = new InvalidOperationException("collector exploded");
