@@ -8,7 +8,8 @@ namespace DKV.Core.Stores;
 /// <summary>
 /// Drives <see cref="IKVDB.Collect"/> from a <see cref="TimeProvider"/> timer so expired values are freed and deleted keys removed.
 /// Each pass changes at most <see cref="EngineCollectorOptions.MaxEntriesPerPass"/> entries; a large backlog is worked off over
-/// several passes. Collection never changes what a read returns, so passes need no coordination with the store.
+/// several passes. Collection never changes what a read returns as long as passes and reads judge deadlines on the same clock
+/// (pass the store's clock as <c>nowUtcTicks</c>), so passes need no other coordination with the store.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Passes never overlap: a tick that finds a pass still running is skipped. A failing pass is logged and counted
