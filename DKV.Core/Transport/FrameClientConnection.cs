@@ -195,7 +195,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
                 default:
                     if (result.IsCompleted)
                     {
-                        throw new DkvException(DkvErrorCode.ProtocolMismatch, $"server {Endpoint} closed the connection during the handshake without a reply; is it a dKV.NET server of the same release?");
+                        throw new DkvException(DkvErrorCode.Unavailable, $"server {Endpoint} closed the connection during the handshake without a reply; it may be shutting down, or it is not a dKV.NET server of the same release");
                     }
 
                     break;

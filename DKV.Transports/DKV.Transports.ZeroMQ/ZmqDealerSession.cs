@@ -112,7 +112,9 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         try
         {
             ZmqSocketOptions.Apply(socket, zmq, options.MaxFrameBytes, ipv6, options.RetryBaseDelay);
-            ZmqNative.SetInt(socket, Libzmq.ZMQ_IMMEDIATE, 1);
+            // ZMQ_IMMEDIATE stays 0: with 1, libzmq drops the messages already received when the connection drops, which
+            // would lose a draining server's last answers. Nothing is sent before OPENED, and the socket closes on disconnect.
+            ZmqNative.SetInt(socket, Libzmq.ZMQ_IMMEDIATE, 0);
             session._monitor = ZmqMonitorPollable.Attach(reactor, socket, MonitoredEvents, session.OnMonitorEvent);
             ZmqNative.Connect(socket, address);
         }
@@ -238,13 +240,9 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         }
 
         _sendQueue.Clear();
+        _monitor?.Detach(_reactor, Socket);
         _reactor.Unregister(this);
         Socket.Dispose();
-        if (_monitor is not null)
-        {
-            _reactor.Unregister(_monitor);
-            _monitor.Socket.Dispose();
-        }
 
         ZmqLog.SessionClosed(_logger, _endpoint, reason);
         // An orderly end lets the reader take what was delivered before it (a drained server's last answers, a refusal reply);

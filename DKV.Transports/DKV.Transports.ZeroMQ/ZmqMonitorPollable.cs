@@ -33,6 +33,14 @@ internal sealed class ZmqMonitorPollable(ZmqSocketHandle socket, Action<ZmqMonit
         return monitor;
     }
 
+    /// <summary>Stops monitoring <paramref name="target"/>, then unregisters and closes the monitor socket (I/O thread).</summary>
+    public void Detach(ZmqReactor reactor, ZmqSocketHandle target)
+    {
+        ZmqNative.StopMonitor(target);
+        reactor.Unregister(this);
+        Socket.Dispose();
+    }
+
     public void OnReady(short events)
     {
         for (int i = 0; i < 64 && !Socket.IsClosed && ZmqMonitorEvent.TryRead(Socket, out ZmqMonitorEvent monitorEvent); i++)

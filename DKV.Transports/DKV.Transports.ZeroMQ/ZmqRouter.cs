@@ -102,16 +102,11 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
 
         if (_socket is not null)
         {
+            _monitor?.Detach(_reactor, _socket);
             _sendQueue.Flush(_socket, unreachable: null);
             _sendQueue.Clear();
             _reactor.Unregister(this);
             _socket.Dispose();
-        }
-
-        if (_monitor is not null)
-        {
-            _reactor.Unregister(_monitor);
-            _monitor.Socket.Dispose();
         }
 
         return true;
@@ -157,12 +152,8 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
         }
         catch (ZmqException ex)
         {
-            if (_monitor is not null)
-            {
-                _reactor.Unregister(_monitor);
-                _monitor.Socket.Dispose();
-                _monitor = null;
-            }
+            _monitor?.Detach(_reactor, socket);
+            _monitor = null;
 
             socket.Dispose();
             throw new DkvException(DkvErrorCode.Unavailable, $"cannot listen on zmq endpoint {_options.Endpoint}: {ex.Message}; choose another --transport-endpoint or stop what is using it", ex);

@@ -92,7 +92,7 @@ internal static unsafe partial class Libzmq
     public static partial int Connect(ZmqSocketHandle socket, string endpoint);
 
     [LibraryImport(LibraryName, EntryPoint = "zmq_socket_monitor", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int SocketMonitor(ZmqSocketHandle socket, string address, int events);
+    public static partial int SocketMonitor(ZmqSocketHandle socket, string? address, int events);
 
     [LibraryImport(LibraryName, EntryPoint = "zmq_send")]
     public static partial int Send(ZmqSocketHandle socket, byte* buffer, nuint length, int flags);

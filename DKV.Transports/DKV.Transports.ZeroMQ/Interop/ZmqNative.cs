@@ -145,6 +145,18 @@ internal static unsafe class ZmqNative
         }
     }
 
+    /// <summary>
+    /// Stops monitoring <paramref name="socket"/>. Must precede closing a monitored socket and its monitor PAIR: libzmq sends
+    /// monitor events with a blocking send, so an event for a monitor whose reader is gone would stall libzmq's own I/O thread.
+    /// </summary>
+    public static void StopMonitor(ZmqSocketHandle socket)
+    {
+        if (!socket.IsClosed)
+        {
+            Libzmq.SocketMonitor(socket, null, 0);
+        }
+    }
+
     /// <summary>Sends one part without blocking. Returns 0 when queued, or the errno (EAGAIN: full; EHOSTUNREACH: unknown peer).</summary>
     public static int TrySend(ZmqSocketHandle socket, ReadOnlySpan<byte> data, bool more)
     {
