@@ -102,6 +102,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
     /// Sends one request and waits for its answer, at most <see cref="ClientTransportOptions.RequestTimeout"/>.
     /// The returned buffer belongs to the caller, who must dispose it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IMemoryOwner<byte>> SendAsync(ulong shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (payload.Length > _options.MaxFrameBytes)
