@@ -212,8 +212,9 @@ public sealed class FrameClientConnection : IAsyncDisposable
         {
             reason = await ReadResponsesAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever broke the reader (a reset, an abort, a bug), the connection is dead: fail everything pending on it.
             reason = ex.Message;
         }
 
