@@ -102,6 +102,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
     /// Sends one request and waits for its answer, at most <see cref="ClientTransportOptions.RequestTimeout"/>.
     /// The returned buffer belongs to the caller, who must dispose it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IMemoryOwner<byte>> SendAsync(ulong shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (payload.Length > _options.MaxFrameBytes)
@@ -211,8 +212,9 @@ public sealed class FrameClientConnection : IAsyncDisposable
         {
             reason = await ReadResponsesAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever broke the reader (a reset, an abort, a bug), the connection is dead: fail everything pending on it.
             reason = ex.Message;
         }
 

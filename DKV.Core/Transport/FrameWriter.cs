@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using DKV.Core.Protocol;
 
 namespace DKV.Core.Transport;
@@ -25,6 +25,7 @@ internal sealed class FrameWriter
     /// Throws <see cref="OperationCanceledException"/> if cancelled while waiting for the lock (nothing written) or for the flush
     /// (the frame is committed and will be sent); <paramref name="committed"/> tells the two apart.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> WriteAsync(FrameHeader header, ReadOnlyMemory<byte> payload, StrongBox<bool>? committed, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
