@@ -12,4 +12,7 @@ internal interface IZmqPollable
 
     /// <summary>Called when the poll returned <paramref name="events"/> for the socket.</summary>
     void OnReady(short events);
+
+    /// <summary>The reactor is stopping with this socket still registered: end whatever uses it (stop monitors, fail waiters).</summary>
+    void OnReactorStopping();
 }

@@ -26,6 +26,9 @@ internal static partial class ZmqLog
     [LoggerMessage(3306, LogLevel.Warning, "zmq: dropped a malformed message from {Peer}: {Reason}")]
     public static partial void MalformedMessage(ILogger logger, string peer, string reason);
 
+    [LoggerMessage(3308, LogLevel.Warning, "zmq: the I/O thread {Thread} did not stop within {Timeout}; leaving it behind")]
+    public static partial void StopTimedOut(ILogger logger, string thread, TimeSpan timeout);
+
     [LoggerMessage(3307, LogLevel.Debug, "zmq: {Endpoint} socket event {Event} ({Value})")]
     public static partial void SocketEvent(ILogger logger, string endpoint, string @event, int value);
 }

@@ -12,6 +12,7 @@ internal sealed class ZmqClientTransport : IClientTransport
 {
     private readonly ZmqReactor _reactor;
     private readonly MultiplexedClientTransport _inner;
+    private readonly TimeSpan _stopTimeout;
     private int _disposed;
 
     public ZmqClientTransport(ClientTransportOptions options, ZmqOptions zmq, ILoggerFactory loggerFactory)
@@ -22,6 +23,7 @@ internal sealed class ZmqClientTransport : IClientTransport
         options.Validate();
         zmq.Validate();
         ILogger logger = loggerFactory.CreateLogger<ZmqClientTransport>();
+        _stopTimeout = zmq.Linger + TimeSpan.FromSeconds(5);
         _reactor = new ZmqReactor("dkv-zmq-client", logger);
         try
         {
@@ -49,6 +51,6 @@ internal sealed class ZmqClientTransport : IClientTransport
 
         await _inner.DisposeAsync().ConfigureAwait(false);
         _reactor.Dispose();
-        await _reactor.Stopped.ConfigureAwait(false);
+        await _reactor.StoppedWithin(_stopTimeout).ConfigureAwait(false);
     }
 }

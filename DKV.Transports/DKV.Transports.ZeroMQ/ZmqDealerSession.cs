@@ -80,6 +80,8 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
         }
     }
 
+    public void OnReactorStopping() => Teardown("the zmq client transport was disposed", sendClose: true, orderly: true);
+
     public void OnReady(short events)
     {
         if ((events & Libzmq.ZMQ_POLLOUT) != 0)

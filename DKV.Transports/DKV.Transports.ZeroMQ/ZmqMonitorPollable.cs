@@ -41,6 +41,11 @@ internal sealed class ZmqMonitorPollable(ZmqSocketHandle socket, Action<ZmqMonit
         Socket.Dispose();
     }
 
+    public void OnReactorStopping()
+    {
+        // The monitored socket's owner stops monitoring before the sockets close.
+    }
+
     public void OnReady(short events)
     {
         for (int i = 0; i < 64 && !Socket.IsClosed && ZmqMonitorEvent.TryRead(Socket, out ZmqMonitorEvent monitorEvent); i++)

@@ -92,6 +92,22 @@ internal sealed class ZmqReactor : IDisposable
         return done.Task;
     }
 
+    /// <summary>
+    /// Waits for the I/O thread to exit, at most <paramref name="timeout"/>; a thread still inside libzmq after that (a stuck
+    /// peer during linger) is logged and left behind rather than hanging the caller.
+    /// </summary>
+    public async Task StoppedWithin(TimeSpan timeout)
+    {
+        try
+        {
+            await _stopped.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            ZmqLog.StopTimedOut(_logger, _thread.Name ?? "zmq", timeout);
+        }
+    }
+
     /// <summary>Adds a socket to the poll set. I/O thread only.</summary>
     public void Register(IZmqPollable pollable)
     {
@@ -250,6 +266,18 @@ internal sealed class ZmqReactor : IDisposable
     private void Shutdown()
     {
         RunCommands();
+        foreach (IZmqPollable pollable in _pollables.ToArray())
+        {
+            try
+            {
+                pollable.OnReactorStopping();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                ZmqLog.CommandFailed(_logger, ex);
+            }
+        }
+
         foreach (IZmqPollable pollable in _pollables.ToArray())
         {
             _poller.Remove(pollable.Socket);

@@ -95,22 +95,29 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
     /// <summary>Closes every remaining session and the socket (after trying to send what is queued, within the linger time).</summary>
     public Task CloseAsync() => _reactor.InvokeAsync(() =>
     {
+        Close();
+        return true;
+    });
+
+    public void OnReactorStopping() => Close();
+
+    private void Close()
+    {
         foreach (ZmqRouterPeer peer in _peers.Values.ToList())
         {
             ClosePeer(peer, "the server stopped", sendClose: true);
         }
 
-        if (_socket is not null)
+        if (_socket is { IsClosed: false })
         {
             _monitor?.Detach(_reactor, _socket);
+            _monitor = null;
             _sendQueue.Flush(_socket, unreachable: null);
             _sendQueue.Clear();
             _reactor.Unregister(this);
             _socket.Dispose();
         }
-
-        return true;
-    });
+    }
 
     public bool Enqueue(ZmqOutbound message, byte[] routingId) => _sendQueue.Enqueue(message, routingId);
 

@@ -12,6 +12,7 @@ internal sealed class ZmqServerTransport : IServerTransport
     private readonly ZmqReactor _reactor;
     private readonly ZmqRouter _router;
     private readonly ListenerServerTransport _inner;
+    private readonly TimeSpan _stopTimeout;
     private Task? _stopTask;
 
     public ZmqServerTransport(ServerTransportOptions options, ZmqOptions zmq, ILoggerFactory loggerFactory)
@@ -22,6 +23,7 @@ internal sealed class ZmqServerTransport : IServerTransport
         options.Validate();
         zmq.Validate();
         ILogger logger = loggerFactory.CreateLogger<ZmqServerTransport>();
+        _stopTimeout = zmq.Linger + TimeSpan.FromSeconds(5);
         _reactor = new ZmqReactor("dkv-zmq-server", logger);
         _router = new ZmqRouter(_reactor, zmq, logger);
         _inner = new ListenerServerTransport(ZmqTransportFactory.TransportName, _router, options, loggerFactory);
@@ -54,7 +56,7 @@ internal sealed class ZmqServerTransport : IServerTransport
         finally
         {
             _reactor.Dispose();
-            await _reactor.Stopped.ConfigureAwait(false);
+            await _reactor.StoppedWithin(_stopTimeout).ConfigureAwait(false);
         }
     }
 }

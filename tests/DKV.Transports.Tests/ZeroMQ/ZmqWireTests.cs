@@ -2,8 +2,9 @@ using DKV.Core.Protocol;
 using DKV.Core.Transport;
 using DKV.Testing.Transports;
 using DKV.Transports.Tests.Conformance;
+using DKV.Transports.Tests.Infrastructure;
 using DKV.Transports.ZeroMQ;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace DKV.Transports.Tests.ZeroMQ;
 
@@ -15,6 +16,8 @@ public sealed class ZmqWireTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(5);
     private IServerTransport _server = null!;
     private ConformanceHandler _handler = null!;
+    private CapturingLoggerProvider _logs = null!;
+    private ILoggerFactory _loggerFactory = null!;
 
     [OneTimeSetUp]
     public void RequireLibzmq() => ZmqAvailability.IgnoreUnlessLoadable();
@@ -23,13 +26,19 @@ public sealed class ZmqWireTests
     public async Task StartServerAsync()
     {
         _handler = new ConformanceHandler();
+        _logs = new CapturingLoggerProvider();
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
         _server = new ZmqTransportFactory(new ZmqOptions { MaxSessions = 2 }).CreateServer(
-            new ServerTransportOptions { Endpoint = "tcp://127.0.0.1:0", SerializerName = "binary", MaxFrameBytes = 4096 }, NullLoggerFactory.Instance);
+            new ServerTransportOptions { Endpoint = "tcp://127.0.0.1:0", SerializerName = "binary", MaxFrameBytes = 4096 }, _loggerFactory);
         await _server.StartAsync(_handler, CancellationToken.None);
     }
 
     [TearDown]
-    public async Task StopServerAsync() => await _server.DisposeAsync();
+    public async Task StopServerAsync()
+    {
+        await _server.DisposeAsync();
+        _loggerFactory.Dispose();
+    }
 
     [Test]
     public void Frame_WithoutOpen_IsAnsweredWithCloseAndNotHandled()
@@ -100,6 +109,21 @@ public sealed class ZmqWireTests
 
         Assert.That(refused![1][0], Is.EqualTo(3), "REFUSED");
         Assert.That(System.Text.Encoding.UTF8.GetString(refused[1].AsSpan(1)), Does.Contain("MaxSessions"));
+    }
+
+    [Test]
+    public async Task Session_ClientVanishesWithoutClose_ServerEndsItWhenLibzmqReportsTheConnectionLost()
+    {
+        var dealer = new RawDealer(_server.BoundEndpoint);
+        OpenAndHandshake(dealer);
+        int before = ((ZmqServerTransport)_server).SessionCount;
+
+        dealer.Dispose();
+        LogEntry closed = await _logs.WaitForAsync(e => e.EventId.Id == 3305, s_wait);
+
+        Assert.That(before, Is.EqualTo(1));
+        Assert.That(closed.Message, Does.Contain("connection was lost"));
+        Assert.That(((ZmqServerTransport)_server).SessionCount, Is.Zero);
     }
 
     private static void OpenAndHandshake(RawDealer dealer)
