@@ -48,7 +48,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
     public static async ValueTask<IDuplexConnection> OpenAsync(ZmqReactor reactor, string endpoint, ClientTransportOptions options, ZmqOptions zmq, ILogger logger, CancellationToken cancellationToken)
     {
         string address = ZmqEndpoint.ToAddress(endpoint, server: false, out bool ipv6);
-        var connection = new ZmqSessionConnection(endpoint, serverSide: false, options.MaxFrameBytes, zmq.MaxQueuedMessagesPerSession, options.ReadBufferBytes, zmq.Linger);
+        var connection = new ZmqSessionConnection(endpoint, serverSide: false, options.MaxFrameBytes, zmq.MaxQueuedMessagesPerSession, options.ReadBufferBytes);
         ZmqDealerSession session = await reactor.InvokeAsync(() => Create(reactor, endpoint, address, ipv6, connection, options, zmq, logger)).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.RequestTimeout);

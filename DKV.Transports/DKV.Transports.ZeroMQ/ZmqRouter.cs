@@ -230,7 +230,7 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
         string? refusal = !_accepting ? "the server is shutting down; retry against another node"
             : _peers.Count >= _zmq.MaxSessions ? $"the server has {_zmq.MaxSessions} sessions open (MaxSessions); retry later or raise the limit"
             : null;
-        var connection = new ZmqSessionConnection(peerName, serverSide: true, _options.MaxFrameBytes, _zmq.MaxQueuedMessagesPerSession, _options.ReadBufferBytes, _options.HandshakeTimeout);
+        var connection = new ZmqSessionConnection(peerName, serverSide: true, _options.MaxFrameBytes, _zmq.MaxQueuedMessagesPerSession, _options.ReadBufferBytes);
         var peer = new ZmqRouterPeer(this, key, routingId, descriptor, connection);
         connection.Start(peer);
         if (refusal is null && !_accepted.Writer.TryWrite(connection))

@@ -8,51 +8,47 @@ namespace DKV.Transports.ZeroMQ;
 /// <summary>
 /// Presents one ZeroMQ session as the byte-stream <see cref="IDuplexConnection"/> the shared framing core runs on, so the zmq
 /// transport reuses the core's handshake, multiplexing, timeouts, in-flight limits and drain. Outgoing bytes are cut back into
-/// messages (the handshake message first, then one message per frame); each incoming message is appended to the input.
+/// messages by <see cref="ZmqMessageWriter"/> (the handshake message first, then one message per frame); each incoming message
+/// is appended to the input.
 /// </summary>
 /// <remarks>
 /// Threads: the input pipe is written only by the I/O thread (<see cref="DeliverFromIo"/>, <see cref="CompleteFromIo"/>); the
-/// output pipe is read by one send loop. At most <c>maxQueuedMessages</c> messages wait for the I/O thread per session; beyond that
-/// the send loop waits, the output pipe fills and writers' flushes wait (back-pressure instead of unbounded queues).
+/// output is written under the framing core's frame-writer lock. At most <c>maxQueuedMessages</c> messages wait for the I/O
+/// thread per session; beyond that writers' flushes wait (back-pressure instead of unbounded queues).
 /// </remarks>
 internal sealed class ZmqSessionConnection : IDuplexConnection
 {
     private readonly Pipe _input;
-    private readonly Pipe _output;
+    private readonly ZmqMessageWriter _output;
     private readonly SemaphoreSlim _sendSlots;
     private readonly CancellationTokenSource _closing = new();
-    private readonly bool _serverSide;
     private readonly int _maxFrameBytes;
-    private readonly TimeSpan _closeTimeout;
     private IZmqSessionLink? _link;
-    private Task _sendLoop = Task.CompletedTask;
     private bool _inputHandshakeSeen;
     private bool _inputCompleted;
     private int _disposed;
 
-    public ZmqSessionConnection(string remoteEndpoint, bool serverSide, int maxFrameBytes, int maxQueuedMessages, int pauseInputBytes, TimeSpan closeTimeout)
+    public ZmqSessionConnection(string remoteEndpoint, bool serverSide, int maxFrameBytes, int maxQueuedMessages, int pauseInputBytes)
     {
         RemoteEndpoint = remoteEndpoint;
-        _serverSide = serverSide;
         _maxFrameBytes = maxFrameBytes;
-        _closeTimeout = closeTimeout;
         _sendSlots = new SemaphoreSlim(maxQueuedMessages, maxQueuedMessages);
         long pause = Math.Max(pauseInputBytes, 64 * 1024);
         _input = new Pipe(new PipeOptions(pauseWriterThreshold: pause, resumeWriterThreshold: pause / 2, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(pauseWriterThreshold: pause, resumeWriterThreshold: pause / 2, useSynchronizationContext: false));
+        _output = new ZmqMessageWriter(serverSide, _sendSlots, _closing.Token);
     }
 
     public string RemoteEndpoint { get; }
 
     public PipeReader Input => _input.Reader;
 
-    public PipeWriter Output => _output.Writer;
+    public PipeWriter Output => _output;
 
-    /// <summary>Attaches the socket side and starts sending. Called once, before the connection is handed out.</summary>
+    /// <summary>Attaches the socket side. Called once, before the connection is handed out.</summary>
     public void Start(IZmqSessionLink link)
     {
         _link = link;
-        _sendLoop = SendLoopAsync();
+        _output.Attach(link);
     }
 
     /// <summary>
@@ -123,18 +119,9 @@ internal sealed class ZmqSessionConnection : IDuplexConnection
             return;
         }
 
-        await _output.Writer.CompleteAsync().ConfigureAwait(false);
-        try
-        {
-            await _sendLoop.WaitAsync(_closeTimeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The peer stopped taking messages; closing the session below ends the send loop.
-        }
-
+        // Every flushed message is already queued for the I/O thread; the CLOSE queued next goes out after them.
+        await _output.CompleteAsync().ConfigureAwait(false);
         _link?.Close("the connection was closed");
-        await _sendLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
     }
 
@@ -157,88 +144,5 @@ internal sealed class ZmqSessionConnection : IDuplexConnection
         }
 
         return null;
-    }
-
-    private async Task SendLoopAsync()
-    {
-        await Task.Yield();
-        PipeReader reader = _output.Reader;
-        bool handshakeSent = false;
-        try
-        {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                try
-                {
-                    while (TryCut(ref buffer, ref handshakeSent, out ReadOnlySequence<byte> message))
-                    {
-                        await _sendSlots.WaitAsync(_closing.Token).ConfigureAwait(false);
-                        int length = (int)message.Length;
-                        byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-                        message.CopyTo(rented);
-                        if (_link is null || !_link.Send(rented, length))
-                        {
-                            ArrayPool<byte>.Shared.Return(rented);
-                            return;
-                        }
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                }
-
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
-        {
-            // The session ended; what was not sent is dropped, and pending requests fail through the input.
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Cuts the next whole message (the handshake message first, then frames) off the front of <paramref name="buffer"/>.</summary>
-    private bool TryCut(ref ReadOnlySequence<byte> buffer, ref bool handshakeSent, out ReadOnlySequence<byte> message)
-    {
-        message = default;
-        if (!handshakeSent)
-        {
-            ReadOnlySequence<byte> rest = buffer;
-            HandshakeReadStatus status = _serverSide
-                ? HandshakeCodec.TryReadReply(ref rest, out _, out string invalid)
-                : HandshakeCodec.TryReadHello(ref rest, out _, out invalid);
-            if (status == HandshakeReadStatus.Invalid)
-            {
-                throw new InvalidOperationException($"the framing core wrote an invalid handshake message: {invalid}");
-            }
-
-            if (status == HandshakeReadStatus.NeedMoreData)
-            {
-                return false;
-            }
-
-            message = buffer.Slice(0, buffer.Length - rest.Length);
-            buffer = rest;
-            handshakeSent = true;
-            return true;
-        }
-
-        if (FrameParser.TryParse(buffer, int.MaxValue, out _, out _, out long frameBytes) != FrameParseStatus.Complete)
-        {
-            return false;
-        }
-
-        message = buffer.Slice(0, frameBytes);
-        buffer = buffer.Slice(frameBytes);
-        return true;
     }
 }
