@@ -76,6 +76,20 @@ public abstract class TransportConformanceTests
     }
 
     [Test]
+    public async Task Client_SeveralConnectionsPerEndpoint_EveryConnectionServes()
+    {
+        (_, ConformanceHandler handler, string endpoint) = await StartServerAsync();
+        IClientTransport client = await ConnectAsync(endpoint, o => o with { ConnectionsPerEndpoint = 3, MaxAttempts = 1 });
+
+        // Round robin: consecutive requests go to different connections, so every one of the three carries some.
+        var requests = Enumerable.Range(0, 30).Select(i => EchoAsync(client, (ulong)i, Payload(i, 8))).ToArray();
+        await Task.WhenAll(requests).WaitAsync(Deadline);
+
+        Assert.That(requests.Select(r => r.Result), Is.EqualTo(Enumerable.Range(0, 30).Select(i => Payload(i, 8))));
+        Assert.That(handler.Calls, Is.EqualTo(30));
+    }
+
+    [Test]
     public async Task Server_AnswersInReverseOrder_EachRequestGetsItsOwnAnswer()
     {
         (_, ConformanceHandler handler, string endpoint) = await StartServerAsync();
