@@ -221,10 +221,16 @@ public abstract class TransportConformanceTests
 
         using var drain = new CancellationTokenSource(Deadline);
         Task stop = server.StopAsync(drain.Token).AsTask();
-        IClientTransport late = Factory.CreateClient(ClientOptions(endpoint, o => o with { RequestTimeout = TimeSpan.FromSeconds(2), MaxAttempts = 1 }), LoggerFactory);
-        _owned.Add(late);
-        var refused = await Assert.ThrowsAsync<DkvException>(async () => await late.ConnectAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
-        handler.Release();
+        DkvException? refused;
+        try
+        {
+            refused = await ConnectUntilRefusedAsync(endpoint);
+        }
+        finally
+        {
+            handler.Release();
+        }
+
         byte[][] answers = await Task.WhenAll(inflight).WaitAsync(Deadline);
         await stop.WaitAsync(Deadline);
         var afterStop = await Assert.ThrowsAsync<DkvException>(async () => await EchoAsync(client, 9, "Eafter"u8.ToArray()).WaitAsync(Deadline));
@@ -236,6 +242,7 @@ public abstract class TransportConformanceTests
                 Assert.That(answers[i], Is.EqualTo(Held(i)), $"in-flight request {i} completed during the drain");
             }
 
+            Assert.That(refused, Is.Not.Null, "new connections were still accepted long after the stop began");
             Assert.That(refused!.Code, Is.AnyOf(DkvErrorCode.Unavailable, DkvErrorCode.Timeout), refused.Message);
             Assert.That(afterStop!.Code, Is.AnyOf(DkvErrorCode.Unavailable, DkvErrorCode.ConnectionLost), afterStop.Message);
             Assert.That(handler.Calls, Is.EqualTo(5), "nothing new reached the handler once the drain began");
@@ -338,6 +345,30 @@ public abstract class TransportConformanceTests
     {
         using IMemoryOwner<byte> answer = await client.SendAsync(shardId, payload, idempotent, CancellationToken.None);
         return answer.Memory.ToArray();
+    }
+
+    /// <summary>
+    /// Connects new clients until one is refused (the stop has taken effect) or the deadline passes. StopAsync may return before
+    /// the server stops accepting, so a client connecting in that instant may succeed; the drain then closes it.
+    /// </summary>
+    private async Task<DkvException?> ConnectUntilRefusedAsync(string endpoint)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Deadline)
+        {
+            IClientTransport late = Factory.CreateClient(ClientOptions(endpoint, o => o with { RequestTimeout = TimeSpan.FromSeconds(2), MaxAttempts = 1 }), LoggerFactory);
+            _owned.Add(late);
+            try
+            {
+                await late.ConnectAsync(CancellationToken.None).AsTask().WaitAsync(Deadline);
+            }
+            catch (DkvException ex)
+            {
+                return ex;
+            }
+        }
+
+        return null;
     }
 
     private static async Task StopAsync(IServerTransport server, TimeSpan drain)
