@@ -256,4 +256,17 @@ public sealed class ConnectionBehaviourTests(string transport)
         await _harness.Logs.WaitForEventAsync(3012, s_wait);
         Assert.That(await store.HasAsync("big"), Is.True, "the client reconnects and small answers still work");
     }
+
+    [Test]
+    public async Task Get_CallerCancels_FailsWithCancelledAndIsNotRetried()
+    {
+        RemoteStore store = await _harness.ConnectStoreAsync(o => o with { MaxAttempts = 3 });
+        _harness.Store.Gate = new Gate();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var ex = await Assert.ThrowsAsync<DkvException>(async () => await store.GetAsync("k", cts.Token));
+
+        Assert.That(ex!.Code, Is.EqualTo(DkvErrorCode.Cancelled));
+        Assert.That(_harness.Store.Calls, Is.EqualTo(1));
+    }
 }
