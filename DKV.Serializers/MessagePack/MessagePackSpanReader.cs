@@ -96,7 +96,7 @@ internal ref struct MessagePackSpanReader
         };
     }
 
-    /// <summary>A non-negative integer in any int or uint encoding.</summary>
+    /// <summary>A non-negative integer in any int or uint encoding (or a whole-number float, see <see cref="WholeNumber"/>).</summary>
     public ulong ReadUInt(string field)
     {
         byte code = ReadByte(field);
@@ -128,6 +128,10 @@ internal ref struct MessagePackSpanReader
             case >= MessagePackCode.MinNegativeFixInt:
                 signed = (sbyte)code;
                 break;
+            case MessagePackCode.Float32:
+                return WholeNumber(BinaryPrimitives.ReadSingleBigEndian(Take(4, field)), field);
+            case MessagePackCode.Float64:
+                return WholeNumber(BinaryPrimitives.ReadDoubleBigEndian(Take(8, field)), field);
             default:
                 throw Malformed($"{field} must be an integer, found {MessagePackCode.Describe(code)} (0x{code:x2})");
         }
@@ -138,6 +142,21 @@ internal ref struct MessagePackSpanReader
         }
 
         return (ulong)signed;
+    }
+
+    /// <summary>
+    /// A float that holds a whole number from 0 to 2^53 is accepted for an integer field: JavaScript encoders (the reference
+    /// implementation with useBigInt64) write Numbers above 2^32 as float64. Anything with a fraction or out of that range is refused.
+    /// </summary>
+    private static ulong WholeNumber(double value, string field)
+    {
+        const double MaxExact = 9_007_199_254_740_992d; // 2^53
+        if (!(value >= 0 && value <= MaxExact) || Math.Floor(value) != value)
+        {
+            throw Malformed($"{field} is the float {value}; integer fields accept floats only for whole numbers from 0 to 2^53");
+        }
+
+        return (ulong)value;
     }
 
     /// <summary>Skips one value of any type, including nested arrays and maps up to the configured depth.</summary>
