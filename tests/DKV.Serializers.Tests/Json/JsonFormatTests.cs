@@ -38,7 +38,7 @@ public sealed class JsonFormatTests
     [Test]
     public void Serialize_UnicodeKey_BmpWrittenAsUtf8SupplementaryEscaped()
     {
-        // The relaxed encoder keeps BMP text as UTF-8 but escapes characters outside the BMP as a \\u surrogate pair (valid JSON).
+        // The relaxed encoder keeps BMP text as UTF-8 but escapes characters outside the BMP as a \uXXXX surrogate pair (valid JSON).
         Assert.That(
             Encode(new Message { Type = MessageType.Get, Key = "ключ😀\"" }),
             Is.EqualTo("{\"msg_type\":\"get\",\"key\":\"ключ\\uD83D\\uDE00\\\"\"}"));
