@@ -213,7 +213,7 @@ public sealed class BinarySerializer : IRpcSerializer
 
         public ReadOnlyMemory<byte> ReadBytes(string field)
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field + " length"));
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
             if (length > (uint)(_source.Length - _at))
             {
                 throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
@@ -224,7 +224,7 @@ public sealed class BinarySerializer : IRpcSerializer
 
         public string? ReadString(string field, bool allowNull = false)
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field + " length"));
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
             if (allowNull && length == NullLength)
             {
                 return null;
@@ -246,11 +246,12 @@ public sealed class BinarySerializer : IRpcSerializer
             }
         }
 
-        private ReadOnlySpan<byte> Take(int count, string field)
+        // The field name's suffix is joined only when throwing, so the success path allocates no strings.
+        private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
         {
             if (count > _source.Length - _at)
             {
-                throw Malformed($"data too short for {field}");
+                throw Malformed($"data too short for {field}{part}");
             }
 
             ReadOnlySpan<byte> slice = _source.Slice(_at, count);

@@ -20,7 +20,7 @@ internal static class JsonMessageReader
         }
 
         int seen = 0;
-        var message = default(Message);
+        var fields = default(Fields);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int field = FieldOf(ref reader);
@@ -39,7 +39,7 @@ internal static class JsonMessageReader
             seen |= 1 << field;
             if (reader.TokenType != JsonTokenType.Null)
             {
-                message = ReadField(ref reader, field, message);
+                ReadField(ref reader, field, ref fields);
             }
         }
 
@@ -53,35 +53,51 @@ internal static class JsonMessageReader
             throw Malformed($"unexpected {reader.TokenType} after the message object");
         }
 
-        return message;
-    }
-
-    private static int FieldOf(ref Utf8JsonReader reader)
-    {
-        for (int i = 0; i < s_propertyNames.Length; i++)
+        return new Message
         {
-            if (reader.ValueTextEquals(s_propertyNames[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
+            Type = fields.Type,
+            Key = fields.Key,
+            ExpireIn = fields.ExpireIn,
+            DeleteIn = fields.DeleteIn,
+            Value = fields.Value is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(fields.Value),
+            Ok = fields.Ok,
+            Index = fields.Index,
+            ErrorCode = fields.ErrorCode,
+            Error = fields.Error,
+            Meta = fields.Meta is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(fields.Meta),
+        };
     }
 
-    private static Message ReadField(ref Utf8JsonReader reader, int field, Message message) => field switch
+    // Compares the raw UTF-8 name (no transcoding); escaped names still match because ValueTextEquals unescapes.
+    private static int FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("msg_type"u8) ? 0
+        : reader.ValueTextEquals("key"u8) ? 1
+        : reader.ValueTextEquals("expireIn"u8) ? 2
+        : reader.ValueTextEquals("deleteIn"u8) ? 3
+        : reader.ValueTextEquals("value"u8) ? 4
+        : reader.ValueTextEquals("ok"u8) ? 5
+        : reader.ValueTextEquals("index"u8) ? 6
+        : reader.ValueTextEquals("errorCode"u8) ? 7
+        : reader.ValueTextEquals("err"u8) ? 8
+        : reader.ValueTextEquals("meta"u8) ? 9
+        : -1;
+
+    private static void ReadField(ref Utf8JsonReader reader, int field, ref Fields fields)
     {
-        0 => message with { Type = ReadType(ref reader) },
-        1 => message with { Key = ReadString(ref reader, "key") },
-        2 => message with { ExpireIn = DurationCodec.FromWire(ReadUInt64(ref reader, "expireIn")) },
-        3 => message with { DeleteIn = DurationCodec.FromWire(ReadUInt64(ref reader, "deleteIn")) },
-        4 => message with { Value = ReadBase64(ref reader, "value") },
-        5 => message with { Ok = ReadBool(ref reader) },
-        6 => message with { Index = ReadUInt64(ref reader, "index") },
-        7 => message with { ErrorCode = ReadErrorCode(ref reader) },
-        8 => message with { Error = ReadString(ref reader, "err") },
-        _ => message with { Meta = ReadBase64(ref reader, "meta") },
-    };
+        switch (field)
+        {
+            case 0: fields.Type = ReadType(ref reader); break;
+            case 1: fields.Key = ReadString(ref reader, "key"); break;
+            case 2: fields.ExpireIn = DurationCodec.FromWire(ReadUInt64(ref reader, "expireIn")); break;
+            case 3: fields.DeleteIn = DurationCodec.FromWire(ReadUInt64(ref reader, "deleteIn")); break;
+            case 4: fields.Value = ReadBase64(ref reader, "value"); break;
+            case 5: fields.Ok = ReadBool(ref reader); break;
+            case 6: fields.Index = ReadUInt64(ref reader, "index"); break;
+            case 7: fields.ErrorCode = ReadErrorCode(ref reader); break;
+            case 8: fields.Error = ReadString(ref reader, "err"); break;
+            default: fields.Meta = ReadBase64(ref reader, "meta"); break;
+        }
+    }
 
     private static MessageType ReadType(ref Utf8JsonReader reader)
     {
@@ -171,4 +187,19 @@ internal static class JsonMessageReader
     }
 
     private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "json message: " + what);
+
+    /// <summary>Fields gathered while reading, in any order.</summary>
+    private struct Fields
+    {
+        public MessageType Type;
+        public string? Key;
+        public TimeSpan ExpireIn;
+        public TimeSpan DeleteIn;
+        public byte[]? Value;
+        public bool Ok;
+        public ulong Index;
+        public DkvErrorCode ErrorCode;
+        public string? Error;
+        public byte[]? Meta;
+    }
 }

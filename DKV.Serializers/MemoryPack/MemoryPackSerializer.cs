@@ -71,29 +71,32 @@ public sealed class MemoryPackSerializer : IRpcSerializer
             throw MemoryPackSpanReader.Malformed($"member count {count} is larger than the {MemberCount} members of a message");
         }
 
-        var message = default(Message);
-        for (int member = 0; member < count; member++)
-        {
-            message = ReadMember(ref reader, member, message);
-        }
-
+        // Members in declaration order; an older schema with fewer members leaves the rest at their defaults.
+        MessageType type = count > 0 ? (MessageType)reader.ReadByte("Type") : MessageType.Unknown;
+        string? key = count > 1 ? reader.ReadString("Key") : null;
+        TimeSpan expireIn = count > 2 ? reader.ReadDuration("ExpireIn") : TimeSpan.Zero;
+        TimeSpan deleteIn = count > 3 ? reader.ReadDuration("DeleteIn") : TimeSpan.Zero;
+        ReadOnlyMemory<byte>? value = count > 4 ? reader.ReadBytes("Value") : default(ReadOnlyMemory<byte>?);
+        bool ok = count > 5 && reader.ReadBool("Ok");
+        ulong index = count > 6 ? reader.ReadUInt64("Index") : 0;
+        DkvErrorCode errorCode = count > 7 ? (DkvErrorCode)reader.ReadByte("ErrorCode") : DkvErrorCode.None;
+        string? error = count > 8 ? reader.ReadString("Error") : null;
+        ReadOnlyMemory<byte>? meta = count > 9 ? reader.ReadBytes("Meta") : default(ReadOnlyMemory<byte>?);
         reader.EnsureEnd();
-        return message;
+        return new Message
+        {
+            Type = type,
+            Key = key,
+            ExpireIn = expireIn,
+            DeleteIn = deleteIn,
+            Value = value,
+            Ok = ok,
+            Index = index,
+            ErrorCode = errorCode,
+            Error = error,
+            Meta = meta,
+        };
     }
-
-    private static Message ReadMember(ref MemoryPackSpanReader reader, int member, Message message) => member switch
-    {
-        0 => message with { Type = (MessageType)reader.ReadByte("Type") },
-        1 => message with { Key = reader.ReadString("Key") },
-        2 => message with { ExpireIn = reader.ReadDuration("ExpireIn") },
-        3 => message with { DeleteIn = reader.ReadDuration("DeleteIn") },
-        4 => message with { Value = reader.ReadBytes("Value") },
-        5 => message with { Ok = reader.ReadBool("Ok") },
-        6 => message with { Index = reader.ReadUInt64("Index") },
-        7 => message with { ErrorCode = (DkvErrorCode)reader.ReadByte("ErrorCode") },
-        8 => message with { Error = reader.ReadString("Error") },
-        _ => message with { Meta = reader.ReadBytes("Meta") },
-    };
 
     private static int SizeOfString(string? text, int utf8Bytes) => text switch
     {

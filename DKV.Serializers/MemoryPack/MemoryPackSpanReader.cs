@@ -57,7 +57,7 @@ internal ref struct MemoryPackSpanReader
     /// <summary>A byte[]: int32 length (-1 for null) and the bytes, copied. Returned as memory so null stays null.</summary>
     public ReadOnlyMemory<byte>? ReadBytes(string field)
     {
-        int length = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field + " length"));
+        int length = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field, " length"));
         if (length == -1)
         {
             return null;
@@ -74,7 +74,7 @@ internal ref struct MemoryPackSpanReader
     /// <summary>A string in either of MemoryPack's forms: UTF-16 (int32 char count) or UTF-8 (int32 ~byteCount, int32 char count or -1).</summary>
     public string? ReadString(string field)
     {
-        int header = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field + " length"));
+        int header = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field, " length"));
         if (header == -1)
         {
             return null;
@@ -91,7 +91,7 @@ internal ref struct MemoryPackSpanReader
         }
 
         int byteCount = ~header;
-        int utf16Length = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field + " UTF-16 length"));
+        int utf16Length = BinaryPrimitives.ReadInt32LittleEndian(Take(4, field, " UTF-16 length"));
         string text = StrictUtf8.GetString(Take(CheckedLength(byteCount, field), field), Format, field);
         if (utf16Length != -1 && utf16Length != text.Length)
         {
@@ -154,11 +154,12 @@ internal ref struct MemoryPackSpanReader
         return length;
     }
 
-    private ReadOnlySpan<byte> Take(int count, string field)
+    // The field name's suffix is joined only when throwing, so the success path allocates no strings.
+    private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
     {
         if ((uint)count > (uint)Remaining)
         {
-            throw Malformed($"data too short for {field} (needs {count} bytes, {Remaining} left)");
+            throw Malformed($"data too short for {field}{part} (needs {count} bytes, {Remaining} left)");
         }
 
         ReadOnlySpan<byte> slice = _source.Slice(_at, count);
