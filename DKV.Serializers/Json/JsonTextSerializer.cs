@@ -106,10 +106,9 @@ public sealed class JsonTextSerializer : IRpcSerializer
     private static void WriteObject(Utf8JsonWriter writer, in Message message, ulong expireMs, ulong deleteMs)
     {
         writer.WriteStartObject();
-        string typeName = MessageTypes.ToName(message.Type);
         if (MessageTypes.IsDefined(message.Type))
         {
-            writer.WriteString(JsonPropertyNames.Type, typeName);
+            writer.WriteString(JsonPropertyNames.Type, MessageTypes.ToName(message.Type));
         }
         else
         {
