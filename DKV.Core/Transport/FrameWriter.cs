@@ -23,10 +23,10 @@ internal sealed class FrameWriter
     /// <summary>
     /// Writes one frame and flushes. Returns false, having written nothing, when the writer is already completed.
     /// Throws <see cref="OperationCanceledException"/> if cancelled while waiting for the lock (nothing written) or for the flush
-    /// (the frame is committed and will be sent); <paramref name="committed"/> tells the two apart.
+    /// (the frame is committed and will be sent); <see cref="PendingRequest.Committed"/> of <paramref name="request"/> tells the two apart.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> WriteAsync(FrameHeader header, ReadOnlyMemory<byte> payload, StrongBox<bool>? committed, CancellationToken cancellationToken)
+    public async ValueTask<bool> WriteAsync(FrameHeader header, ReadOnlyMemory<byte> payload, PendingRequest? request, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -43,9 +43,9 @@ internal sealed class FrameWriter
                 _output.Write(payload.Span);
             }
 
-            if (committed is not null)
+            if (request is not null)
             {
-                committed.Value = true;
+                request.Committed = true;
             }
 
             FlushResult flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
