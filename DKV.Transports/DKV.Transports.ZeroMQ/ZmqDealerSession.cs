@@ -222,7 +222,7 @@ internal sealed class ZmqDealerSession : IZmqPollable, IZmqSessionLink
             return;
         }
 
-        _sendQueue.Flush(Socket, unreachable: null);
+        _sendQueue.Flush(Socket, peerFailed: null);
     }
 
     /// <summary>Ends the session (I/O thread): tells the server where asked, closes both sockets, fails the input and the opening.</summary>

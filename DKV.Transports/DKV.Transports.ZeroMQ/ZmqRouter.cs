@@ -16,7 +16,8 @@ namespace DKV.Transports.ZeroMQ;
 /// </summary>
 /// <remarks>
 /// One socket serves every peer, so when one peer's input is full the router stops reading until it drains (bounded memory, at
-/// the price of head-of-line blocking while a connection is at its in-flight limit). All state is on the I/O thread.
+/// the price of head-of-line blocking while a connection is at its in-flight limit). Sending never blocks on one peer: a peer
+/// whose queue reaches the high-water mark is cut off. All state is on the I/O thread.
 /// </remarks>
 internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListener, IZmqPollable
 {
@@ -112,7 +113,7 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
         {
             _monitor?.Detach(_reactor, _socket);
             _monitor = null;
-            _sendQueue.Flush(_socket, unreachable: null);
+            _sendQueue.Flush(_socket, peerFailed: null);
             _sendQueue.Clear();
             _reactor.Unregister(this);
             _socket.Dispose();
@@ -338,7 +339,7 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
     {
         if (_socket is { IsClosed: false })
         {
-            _sendQueue.Flush(_socket, OnUnreachable);
+            _sendQueue.Flush(_socket, OnPeerFailed);
         }
         else
         {
@@ -346,11 +347,14 @@ internal sealed class ZmqRouter : IConnectionListenerFactory, IConnectionListene
         }
     }
 
-    private void OnUnreachable(ZmqOutbound message, byte[]? routingId)
+    private void OnPeerFailed(byte[] routingId, int errno)
     {
-        if (routingId is not null && _peers.TryGetValue(KeyOf(routingId), out ZmqRouterPeer? peer))
+        if (_peers.TryGetValue(KeyOf(routingId), out ZmqRouterPeer? peer))
         {
-            ClosePeer(peer, "the client is gone (its routing id is unknown to the socket)", sendClose: false);
+            string reason = errno == Libzmq.EAGAIN
+                ? $"the client does not read its answers ({_zmq.HighWaterMarkMessages} messages waiting, the high-water mark)"
+                : "the client is gone (its routing id is unknown to the socket)";
+            ClosePeer(peer, reason, sendClose: false);
         }
     }
 

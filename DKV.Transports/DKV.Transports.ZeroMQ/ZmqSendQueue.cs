@@ -40,26 +40,27 @@ internal sealed class ZmqSendQueue
     }
 
     /// <summary>
-    /// Sends queued messages until the queue is empty or the socket is full (I/O thread). <paramref name="unreachable"/> is called for
-    /// a message whose peer is gone (ROUTER, EHOSTUNREACH); the message is dropped.
+    /// Sends queued messages until the queue is empty or the socket is full (I/O thread). A message with a routing id (ROUTER)
+    /// never blocks the queue: when its peer is gone (EHOSTUNREACH) or has a full queue because it does not read (EAGAIN at the
+    /// high-water mark), the message is dropped and <paramref name="peerFailed"/> is told, so one slow client cannot stall the others.
     /// </summary>
-    public void Flush(ZmqSocketHandle socket, Action<ZmqOutbound, byte[]?>? unreachable)
+    public void Flush(ZmqSocketHandle socket, Action<byte[], int>? peerFailed)
     {
         Volatile.Write(ref _flushScheduled, 0);
         IsBlocked = false;
         while (_queue.TryPeek(out var item))
         {
             int errno = SendOne(socket, item.Message, item.RoutingId);
-            if (errno == Libzmq.EAGAIN)
+            if (errno == Libzmq.EAGAIN && item.RoutingId is null)
             {
                 IsBlocked = true;
                 return;
             }
 
             _queue.TryDequeue(out _);
-            if (errno == Libzmq.EHOSTUNREACH)
+            if (errno is Libzmq.EHOSTUNREACH or Libzmq.EAGAIN && item.RoutingId is not null)
             {
-                unreachable?.Invoke(item.Message, item.RoutingId);
+                peerFailed?.Invoke(item.RoutingId, errno);
             }
             else if (errno != 0)
             {

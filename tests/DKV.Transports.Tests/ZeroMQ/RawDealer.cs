@@ -10,11 +10,12 @@ internal sealed class RawDealer : IDisposable
     private readonly ZmqSocketHandle _socket;
     private readonly ZmqPoller _poller = new();
 
-    public RawDealer(string address)
+    public RawDealer(string address, Action<ZmqSocketHandle>? configure = null)
     {
         _context = ZmqNative.CreateContext();
         _socket = ZmqSocketHandle.Create(_context, Libzmq.ZMQ_DEALER);
         ZmqNative.SetInt(_socket, Libzmq.ZMQ_LINGER, 0);
+        configure?.Invoke(_socket);
         ZmqNative.Connect(_socket, address);
         _poller.Add(_socket, Libzmq.ZMQ_POLLIN);
     }

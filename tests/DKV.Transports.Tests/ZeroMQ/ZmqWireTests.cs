@@ -4,6 +4,7 @@ using DKV.Testing.Transports;
 using DKV.Transports.Tests.Conformance;
 using DKV.Transports.Tests.Infrastructure;
 using DKV.Transports.ZeroMQ;
+using DKV.Transports.ZeroMQ.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace DKV.Transports.Tests.ZeroMQ;
@@ -28,7 +29,7 @@ public sealed class ZmqWireTests
         _handler = new ConformanceHandler();
         _logs = new CapturingLoggerProvider();
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
-        _server = new ZmqTransportFactory(new ZmqOptions { MaxSessions = 2 }).CreateServer(
+        _server = new ZmqTransportFactory(new ZmqOptions { MaxSessions = 2, HighWaterMarkMessages = 10 }).CreateServer(
             new ServerTransportOptions { Endpoint = "tcp://127.0.0.1:0", SerializerName = "binary", MaxFrameBytes = 4096 }, _loggerFactory);
         await _server.StartAsync(_handler, CancellationToken.None);
     }
@@ -124,6 +125,34 @@ public sealed class ZmqWireTests
         Assert.That(before, Is.EqualTo(1));
         Assert.That(closed.Message, Does.Contain("connection was lost"));
         Assert.That(((ZmqServerTransport)_server).SessionCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task Session_ClientNeverReadsItsAnswers_IsCutOffAndOthersAreServed()
+    {
+        using var slow = new RawDealer(_server.BoundEndpoint, socket =>
+        {
+            ZmqNative.SetInt(socket, Libzmq.ZMQ_SNDHWM, 100_000);
+            ZmqNative.SetInt(socket, Libzmq.ZMQ_RCVHWM, 1);
+            ZmqNative.SetInt(socket, Libzmq.ZMQ_RCVBUF, 4096);
+        });
+        using var good = new RawDealer(_server.BoundEndpoint);
+        OpenAndHandshake(slow);
+        OpenAndHandshake(good);
+        byte[] big = new byte[4000];
+        big[0] = (byte)'E';
+
+        for (int i = 0; i < 5000; i++)
+        {
+            slow.Send(Frame(1, big));
+        }
+
+        LogEntry cut = await _logs.WaitForAsync(e => e.EventId.Id == 3305 && e.Message.Contains("does not read", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        good.Send(Frame(1, "Eserved"u8));
+        var answer = good.Receive(s_wait);
+
+        Assert.That(cut.Message, Does.Contain("high-water mark"));
+        Assert.That(answer![0].AsSpan(WireProtocol.FrameHeaderBytes).ToArray(), Is.EqualTo("Eserved"u8.ToArray()));
     }
 
     private static void OpenAndHandshake(RawDealer dealer)
