@@ -58,17 +58,20 @@ public sealed partial class MapleEngine
     {
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var state = new EngineState(_options.ShardCount, _options.InitialCapacity);
+        EngineState state;
         ulong writeIndex;
         using (var reader = new SnapshotReader(source))
         {
-            writeIndex = ReadSnapshot(reader, state);
+            (writeIndex, state) = ReadSnapshot(reader);
             reader.ReturnUnread();
         }
 
         ReplaceState(state, writeIndex);
         return writeIndex;
     }
+
+    /// <summary>The most entries a load sizes its dictionary for when the stream cannot confirm the declared count.</summary>
+    private const int UntrustedPresizeEntries = 1 << 16;
 
     private (ulong WriteIndex, KeyValuePair<string, Entry>[] Entries) Capture()
     {
@@ -106,7 +109,7 @@ public sealed partial class MapleEngine
         }
     }
 
-    private ulong ReadSnapshot(SnapshotReader reader, EngineState state)
+    private (ulong WriteIndex, EngineState State) ReadSnapshot(SnapshotReader reader)
     {
         reader.ExpectMagic(SnapshotFormat.Magic);
         ushort version = reader.ReadUInt16("the format version");
@@ -131,13 +134,17 @@ public sealed partial class MapleEngine
                 $"entry count {count} exceeds what the stream can hold ({fitting}) or the limit MaxSnapshotEntries = {_options.MaxSnapshotEntries}");
         }
 
+        // Size the dictionary for the declared count so loading does not rehash as it grows, but never trust an unchecked
+        // count (non-seekable stream) with more than a modest allocation.
+        long trusted = remaining is null ? Math.Min((long)count, UntrustedPresizeEntries) : (long)count;
+        var state = new EngineState(_options.ShardCount, (int)Math.Clamp(Math.Max(trusted, _options.InitialCapacity), 0, Array.MaxLength));
         for (ulong i = 0; i < count; i++)
         {
             ReadEntry(reader, state, i, writeIndex);
         }
 
         reader.ExpectChecksum();
-        return writeIndex;
+        return (writeIndex, state);
     }
 
     private void ReadEntry(SnapshotReader reader, EngineState state, ulong number, ulong writeIndex)
