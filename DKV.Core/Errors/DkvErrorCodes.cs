@@ -9,7 +9,7 @@ public static class DkvErrorCodes
     /// </summary>
     public static bool IsDefinitelyNotApplied(DkvErrorCode code) => code switch
     {
-        DkvErrorCode.Internal or DkvErrorCode.Timeout or DkvErrorCode.Cancelled => false,
+        DkvErrorCode.Internal or DkvErrorCode.Timeout or DkvErrorCode.Cancelled or DkvErrorCode.ConnectionLost => false,
         _ => true,
     };
 
@@ -30,6 +30,7 @@ public static class DkvErrorCodes
         DkvErrorCode.UnknownMessageType => "unknown-message-type",
         DkvErrorCode.Cancelled => "cancelled",
         DkvErrorCode.MalformedMessage => "malformed-message",
+        DkvErrorCode.ConnectionLost => "connection-lost",
         _ => $"code-{(byte)code}",
     };
 }
