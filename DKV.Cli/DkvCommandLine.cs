@@ -1,0 +1,69 @@
+using System.Collections;
+using System.CommandLine;
+using DKV.Cli.Commands;
+using DKV.Cli.Settings;
+
+namespace DKV.Cli;
+
+/// <summary>The dkv command tree and how it runs: parse errors are usage errors (exit 2) reported without the whole usage text.</summary>
+public static class DkvCommandLine
+{
+    public const string Version = "0.1.0";
+
+    /// <summary>Builds the tree writing to <paramref name="output"/>/<paramref name="error"/> and reading <c>DKV_*</c> from <paramref name="environment"/>.</summary>
+    public static RootCommand Build(TextWriter output, TextWriter error, IDictionary environment)
+    {
+        var root = new RootCommand("dKV.NET: a distributed, linearizable key-value store and lock service");
+        root.Add(ServeCommand.Create(output, error, environment));
+        var kvCommon = new SettingOptions(ClientSettings.For(100), recursive: true, ClientSettings.Aliases);
+        var lockCommon = new SettingOptions(ClientSettings.For(200), recursive: true, ClientSettings.Aliases);
+        root.Add(KvCommands.Create(kvCommon, new ClientCommand(kvCommon, output, error, environment)));
+        root.Add(LockCommands.Create(lockCommon, new ClientCommand(lockCommon, output, error, environment)));
+        root.Add(PluginsCommand.Create(output, error, environment));
+        var version = new Command("version", "Print the version");
+        version.SetAction(_ => output.WriteLine($"dKV.NET v{Version}"));
+        root.Add(version);
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IDictionary environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var root = Build(output, error, environment);
+        var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+            }
+
+            string path = string.Join(' ', CommandPath(parseResult.CommandResult.Command, root));
+            await error.WriteLineAsync($"run '{path} --help' for usage").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            // dkv serve handles SIGINT/SIGTERM itself, to drain in-flight requests before exiting 0.
+            ProcessTerminationTimeout = null,
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<string> CommandPath(Command command, RootCommand root)
+    {
+        var names = new List<string>();
+        for (var current = command; current is not null && current != root; current = current.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, current.Name);
+        }
+
+        names.Insert(0, "dkv");
+        return names;
+    }
+}
