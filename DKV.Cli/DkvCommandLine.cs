@@ -30,7 +30,7 @@ public static class DkvCommandLine
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IDictionary environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var root = Build(output, error, environment);
+        var root = Build(output, error, WithUpstreamAliases(environment));
         var parseResult = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parseResult.Errors.Count > 0)
         {
@@ -53,6 +53,18 @@ public static class DkvCommandLine
             ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A copy of the environment where upstream's <c>DKV_TRANSPORT_ENDPOINTS</c> stands in for <c>DKV_ENDPOINTS</c> when that is unset.</summary>
+    private static Hashtable WithUpstreamAliases(IDictionary environment)
+    {
+        var copy = new Hashtable(environment);
+        if (copy["DKV_ENDPOINTS"] is null && copy["DKV_TRANSPORT_ENDPOINTS"] is string upstream)
+        {
+            copy["DKV_ENDPOINTS"] = upstream;
+        }
+
+        return copy;
     }
 
     private static IEnumerable<string> CommandPath(Command command, RootCommand root)

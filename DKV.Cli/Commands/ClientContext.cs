@@ -1,4 +1,3 @@
-using System.Collections;
 using DKV.Core.Errors;
 using DKV.Core.Plugins;
 using DKV.Core.Serialization;
@@ -34,19 +33,6 @@ internal sealed class ClientContext : IAsyncDisposable
 
     /// <summary>The per-request deadline (<c>--timeout</c>).</summary>
     public TimeSpan Timeout { get; }
-
-    /// <summary>The environment with upstream's <c>DKV_TRANSPORT_ENDPOINTS</c> standing in for <c>DKV_ENDPOINTS</c> when that is unset.</summary>
-    public static IDictionary Environment()
-    {
-        var environment = new Hashtable(System.Environment.GetEnvironmentVariables());
-        string primary = SettingDefinition.EnvironmentNameOf(ClientSettings.Endpoints);
-        if (environment[primary] is null && environment["DKV_TRANSPORT_ENDPOINTS"] is string upstream)
-        {
-            environment[primary] = upstream;
-        }
-
-        return environment;
-    }
 
     /// <summary>
     /// Resolves the settings and connects. <paramref name="minimumTimeout"/> raises the per-request deadline for commands that
