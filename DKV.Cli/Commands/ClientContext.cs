@@ -47,7 +47,6 @@ internal sealed class ClientContext : IAsyncDisposable
         string serializerName = SettingParser.Text(settings.Get(ClientSettings.Serializer));
         var timeout = SettingParser.Duration(settings.Get(ClientSettings.Timeout), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1));
         timeout = timeout < minimumTimeout ? minimumTimeout : timeout;
-        var options = TransportOptions(settings, transportName, serializerName, timeout);
         var (dirs, origin) = settings.GetList(ClientSettings.PluginsDir);
         var collection = new ServiceCollection();
         var catalog = new PluginLoader(new PluginLoaderOptions
@@ -58,8 +57,10 @@ internal sealed class ClientContext : IAsyncDisposable
         IClientTransport? transport = null;
         try
         {
-            var serializer = catalog.Resolve<IRpcSerializer>(services, serializerName);
-            transport = catalog.Resolve<ITransportFactory>(services, transportName).CreateClient(options, NullLoggerFactory.Instance);
+            var serializer = Resolve<IRpcSerializer>(catalog, services, serializerName);
+            var factory = Resolve<ITransportFactory>(catalog, services, transportName);
+            var options = TransportOptions(settings, transportName, serializerName, timeout);
+            transport = factory.CreateClient(options, NullLoggerFactory.Instance);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout);
             try
@@ -90,6 +91,20 @@ internal sealed class ClientContext : IAsyncDisposable
     {
         await Transport.DisposeAsync().ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>An implementation by name; a name that is not loaded is a usage error listing the loaded names.</summary>
+    private static T Resolve<T>(PluginCatalog catalog, IServiceProvider services, string name)
+        where T : class
+    {
+        try
+        {
+            return catalog.Resolve<T>(services, name);
+        }
+        catch (DkvException ex) when (ex.Code == DkvErrorCode.InvalidArgument)
+        {
+            throw new ConfigException(ex.Message, ex);
+        }
     }
 
     private static ClientTransportOptions TransportOptions(SettingsSources settings, string transport, string serializer, TimeSpan timeout)
