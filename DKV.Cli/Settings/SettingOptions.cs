@@ -31,7 +31,7 @@ public sealed class SettingOptions
                     Description = help,
                     Recursive = recursive,
                     Arity = definition.IsSwitch ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
-                    HelpName = definition.IsSwitch ? "true|false" : null,
+                    HelpName = definition.IsSwitch ? "true|false" : "value",
                 };
             _options.Add((definition, option));
         }
