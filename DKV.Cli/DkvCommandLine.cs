@@ -14,7 +14,7 @@ public static class DkvCommandLine
     public static RootCommand Build(TextWriter output, TextWriter error, IDictionary environment)
     {
         var root = new RootCommand("dKV.NET: a distributed, linearizable key-value store and lock service");
-        root.Add(ServeCommand.Create(output, error, environment));
+        root.Add(ServeCommand.Create(error, environment));
         var kvCommon = new SettingOptions(ClientSettings.For(100), recursive: true, ClientSettings.Aliases);
         var lockCommon = new SettingOptions(ClientSettings.For(200), recursive: true, ClientSettings.Aliases);
         root.Add(KvCommands.Create(kvCommon, new ClientCommand(kvCommon, output, error, environment)));

@@ -41,8 +41,9 @@ public sealed class DkvServer : IAsyncDisposable
     public string BoundEndpoint => _transport.BoundEndpoint;
 
     /// <summary>
-    /// Loads plugins, composes the shards and starts listening. Throws <see cref="Core.Errors.DkvException"/> when a named
-    /// engine, serializer or transport is not loaded (the message lists what is) or the endpoint cannot be bound.
+    /// Loads plugins, composes the shards and starts listening. Throws <see cref="ConfigException"/> when a named engine,
+    /// serializer or transport is not loaded (the message lists what is) and <see cref="Core.Errors.DkvException"/> when the
+    /// endpoint cannot be bound.
     /// </summary>
     public static async Task<DkvServer> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -58,9 +59,9 @@ public sealed class DkvServer : IAsyncDisposable
         var shards = new List<ServerShard>();
         try
         {
-            var engines = catalog.Resolve<IEngineFactory>(services, config.Engine);
-            var serializer = catalog.Resolve<IRpcSerializer>(services, config.Serializer);
-            var transports = catalog.Resolve<ITransportFactory>(services, config.Transport);
+            var engines = Resolve<IEngineFactory>(catalog, services, config.Engine);
+            var serializer = Resolve<IRpcSerializer>(catalog, services, config.Serializer);
+            var transports = Resolve<ITransportFactory>(catalog, services, config.Transport);
             foreach (string line in ServerSummary.Describe(config, catalog).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 Log.ConfigurationLine(logger, line);
@@ -119,6 +120,20 @@ public sealed class DkvServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+    /// <summary>An implementation by name; a name that is not loaded is a <see cref="ConfigException"/> listing the loaded names.</summary>
+    private static T Resolve<T>(PluginCatalog catalog, IServiceProvider services, string name)
+        where T : class
+    {
+        try
+        {
+            return catalog.Resolve<T>(services, name);
+        }
+        catch (Core.Errors.DkvException ex) when (ex.Code == Core.Errors.DkvErrorCode.InvalidArgument)
+        {
+            throw new ConfigException(ex.Message, ex);
+        }
+    }
 
     private static ServerShard CreateShard(
         ShardSpec spec, IEngineFactory engines, ServerConfig config, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger)

@@ -12,7 +12,7 @@ namespace DKV.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
-    public static Command Create(TextWriter output, TextWriter error, IDictionary environment)
+    public static Command Create(TextWriter error, IDictionary environment)
     {
         var command = new Command("serve", """
             Run a dKV node until SIGINT or SIGTERM, then stop cleanly (in-flight requests finish, exit code 0).
@@ -42,14 +42,14 @@ internal static class ServeCommand
             {
                 return await ServerRunner.RunAsync(serverConfig, loggerFactory, onStarted: null, cancellationToken).ConfigureAwait(false);
             }
-            catch (Core.Errors.DkvException ex)
+            catch (Exception ex) when (ex is ConfigException or Core.Errors.DkvException)
             {
+                // Flush the log before the error line so the error is the last thing printed.
                 loggerFactory.Dispose();
                 await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-                return ExitCodes.Failed;
+                return ex is ConfigException ? ExitCodes.Usage : ExitCodes.Failed;
             }
         });
-        _ = output;
         return command;
     }
 }

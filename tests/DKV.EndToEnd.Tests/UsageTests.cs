@@ -51,6 +51,17 @@ public sealed class UsageTests
     }
 
     [Test]
+    public async Task Serve_UnknownEngine_ListsLoadedEnginesExitTwo()
+    {
+        var result = await DkvCli.RunAsync("serve", "--engine", "mapel", "--transport-endpoint", "127.0.0.1:0");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+            Assert.That(result.Stderr, Is.EqualTo("error: engine 'mapel' is not loaded; loaded: maple\n"));
+        });
+    }
+
+    [Test]
     public async Task Kv_InvalidTimeout_UsageError()
     {
         var result = await DkvCli.RunAsync("kv", "get", "foo", "--timeout", "soon");
