@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace DKV.Engines.Maple;
 
 /// <summary>
@@ -7,14 +9,14 @@ namespace DKV.Engines.Maple;
 /// <remarks>Not thread-safe; a shard uses it under its lock.</remarks>
 internal sealed class DeadlineHeap
 {
-    private readonly Dictionary<ShardKey, int> _positions = [];
-    private (long Deadline, ShardKey Key)[] _items = [];
+    private readonly Dictionary<string, int> _positions = [];
+    private (long Deadline, string Key)[] _items = [];
     private int _count;
 
     public int Count => _count;
 
     /// <summary>Adds the key or moves it to <paramref name="deadline"/>.</summary>
-    public void Set(ShardKey key, long deadline)
+    public void Set(string key, long deadline)
     {
         if (_positions.TryGetValue(key, out int position))
         {
@@ -44,7 +46,7 @@ internal sealed class DeadlineHeap
     }
 
     /// <summary>Removes the key if it is queued.</summary>
-    public void Remove(ShardKey key)
+    public void Remove(string key)
     {
         if (!_positions.Remove(key, out int position))
         {
@@ -73,11 +75,11 @@ internal sealed class DeadlineHeap
     }
 
     /// <summary>The earliest item, without removing it.</summary>
-    public bool TryPeek(out ShardKey key, out long deadline)
+    public bool TryPeek([NotNullWhen(true)] out string? key, out long deadline)
     {
         if (_count == 0)
         {
-            key = default;
+            key = null;
             deadline = 0;
             return false;
         }
@@ -140,7 +142,7 @@ internal sealed class DeadlineHeap
         Place(position, item);
     }
 
-    private void Place(int position, (long Deadline, ShardKey Key) item)
+    private void Place(int position, (long Deadline, string Key) item)
     {
         _items[position] = item;
         _positions[item.Key] = position;

@@ -1,14 +1,15 @@
 namespace DKV.Engines.Maple;
 
 /// <summary>
-/// One immutable version of a key's state. Writes replace the whole object, so a reader holding one never sees it change and
-/// the value memory it hands out stays valid.
+/// One immutable version of a key's state, stored inline in the dictionary node. The dictionary replaces the whole node
+/// when a key is written (values wider than a pointer are never updated in place), so a reader copies one consistent version
+/// and the value memory it hands out stays valid.
 /// </summary>
 /// <remarks>
 /// Deadlines are absolute UTC ticks; 0 means none and <see cref="Always"/> means "since forever" (used by Expire and Delete so the
 /// outcome does not depend on the clock of a later reader). Deleted implies expired.
 /// </remarks>
-internal sealed class Entry
+internal readonly struct Entry : IEquatable<Entry>
 {
     /// <summary>A deadline that every instant has passed.</summary>
     public const long Always = long.MinValue;
@@ -30,7 +31,7 @@ internal sealed class Entry
     }
 
     /// <summary>Holds the key and its bytes for size accounting: UTF-16 key chars plus value bytes.</summary>
-    public static long SizeOf(string key, Entry entry) => ((long)key.Length * sizeof(char)) + entry.Value.Length;
+    public static long SizeOf(string key, in Entry entry) => ((long)key.Length * sizeof(char)) + entry.Value.Length;
 
     public bool IsDeletedAt(long nowUtcTicks) => DeleteAtUtcTicks != 0 && nowUtcTicks >= DeleteAtUtcTicks;
 
@@ -59,4 +60,12 @@ internal sealed class Entry
 
     /// <summary>The same entry with its value released (used once it has expired; reads cannot tell the difference).</summary>
     public Entry WithoutValue() => new(ReadOnlyMemory<byte>.Empty, ExpireAtUtcTicks, DeleteAtUtcTicks, Index);
+
+    /// <summary>Same version: same value memory, deadlines and index.</summary>
+    public bool Equals(Entry other) =>
+        Value.Equals(other.Value) && ExpireAtUtcTicks == other.ExpireAtUtcTicks && DeleteAtUtcTicks == other.DeleteAtUtcTicks && Index == other.Index;
+
+    public override bool Equals(object? obj) => obj is Entry other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(Value, ExpireAtUtcTicks, DeleteAtUtcTicks, Index);
 }

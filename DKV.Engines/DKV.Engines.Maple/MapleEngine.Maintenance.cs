@@ -15,7 +15,7 @@ public sealed partial class MapleEngine
     public int Collect(long nowUtcTicks, int maxEntries)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxEntries);
-        Shard[] shards = Volatile.Read(ref _shards);
+        Shard[] shards = Volatile.Read(ref _state).Shards;
         int cursor = _collectCursor % shards.Length;
         int handled = 0;
         int idleInARow = 0;
@@ -49,7 +49,7 @@ public sealed partial class MapleEngine
     /// </remarks>
     public EngineInfo GetInfo()
     {
-        Shard[] shards = Volatile.Read(ref _shards);
+        Shard[] shards = Volatile.Read(ref _state).Shards;
         long total = 0;
         long bytes = 0;
         long backlog = 0;
@@ -85,41 +85,41 @@ public sealed partial class MapleEngine
 
     private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Takes every shard lock (in order) of the current shard set; returns that set. Writers wait until <see cref="UnlockAll"/>.</summary>
-    private Shard[] LockAll()
+    /// <summary>Takes every shard lock (in order) of the current state; returns that state. Writers wait until <see cref="UnlockAll"/>.</summary>
+    private EngineState LockAll()
     {
         while (true)
         {
-            Shard[] shards = Volatile.Read(ref _shards);
-            foreach (Shard shard in shards)
+            EngineState state = Volatile.Read(ref _state);
+            foreach (Shard shard in state.Shards)
             {
                 shard.Gate.Enter();
             }
 
-            if (!shards[0].Retired)
+            if (!state.Shards[0].Retired)
             {
-                return shards;
+                return state;
             }
 
-            UnlockAll(shards);
+            UnlockAll(state);
         }
     }
 
-    private static void UnlockAll(Shard[] shards)
+    private static void UnlockAll(EngineState state)
     {
-        for (int i = shards.Length - 1; i >= 0; i--)
+        for (int i = state.Shards.Length - 1; i >= 0; i--)
         {
-            shards[i].Gate.Exit();
+            state.Shards[i].Gate.Exit();
         }
     }
 
-    /// <summary>Swaps in <paramref name="replacement"/> atomically for readers and writers; returns the write index it replaced.</summary>
-    private void ReplaceShards(Shard[] replacement, ulong? writeIndex = null)
+    /// <summary>Swaps in <paramref name="replacement"/> atomically for readers and writers, and sets the write index when given.</summary>
+    private void ReplaceState(EngineState replacement, ulong? writeIndex = null)
     {
-        Shard[] old = LockAll();
+        EngineState old = LockAll();
         try
         {
-            foreach (Shard shard in old)
+            foreach (Shard shard in old.Shards)
             {
                 shard.Retired = true;
             }
@@ -129,7 +129,7 @@ public sealed partial class MapleEngine
                 Volatile.Write(ref _writeIndex, index);
             }
 
-            Volatile.Write(ref _shards, replacement);
+            Volatile.Write(ref _state, replacement);
         }
         finally
         {

@@ -17,7 +17,7 @@ public sealed partial class MapleEngine
     {
         ArgumentNullException.ThrowIfNull(destination);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        (ulong writeIndex, KeyValuePair<ShardKey, Entry>[] entries) = Capture();
+        (ulong writeIndex, KeyValuePair<string, Entry>[] entries) = Capture();
         using var writer = new SnapshotWriter(destination);
         writer.WriteBytes(SnapshotFormat.Magic);
         writer.WriteUInt16(SnapshotFormat.Version);
@@ -25,15 +25,15 @@ public sealed partial class MapleEngine
         writer.WriteUInt64(writeIndex);
         writer.WriteUInt64((ulong)entries.Length);
         byte[] keyBuffer = [];
-        foreach ((ShardKey key, Entry entry) in entries)
+        foreach ((string key, Entry entry) in entries)
         {
-            int keyLength = s_strictUtf8.GetByteCount(key.Key);
+            int keyLength = s_strictUtf8.GetByteCount(key);
             if (keyBuffer.Length < keyLength)
             {
                 keyBuffer = new byte[Math.Max(keyLength, 256)];
             }
 
-            s_strictUtf8.GetBytes(key.Key, keyBuffer);
+            s_strictUtf8.GetBytes(key, keyBuffer);
             writer.WriteUInt32((uint)keyLength);
             writer.WriteBytes(keyBuffer.AsSpan(0, keyLength));
             writer.WriteUInt32((uint)entry.Value.Length);
@@ -58,53 +58,55 @@ public sealed partial class MapleEngine
     {
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Shard[] shards = NewShards(_options.ShardCount);
+        var state = new EngineState(_options.ShardCount, _options.InitialCapacity);
         ulong writeIndex;
         using (var reader = new SnapshotReader(source))
         {
-            writeIndex = ReadSnapshot(reader, shards);
+            writeIndex = ReadSnapshot(reader, state);
             reader.ReturnUnread();
         }
 
-        ReplaceShards(shards, writeIndex);
+        ReplaceState(state, writeIndex);
         return writeIndex;
     }
 
-    private (ulong WriteIndex, KeyValuePair<ShardKey, Entry>[] Entries) Capture()
+    private (ulong WriteIndex, KeyValuePair<string, Entry>[] Entries) Capture()
     {
-        Shard[] shards = LockAll();
+        EngineState state = LockAll();
         try
         {
             long total = 0;
-            foreach (Shard shard in shards)
+            foreach (Shard shard in state.Shards)
             {
                 total += shard.Count;
             }
 
-            var entries = new KeyValuePair<ShardKey, Entry>[total];
+            var entries = new KeyValuePair<string, Entry>[total];
             int next = 0;
-            foreach (Shard shard in shards)
+            foreach (KeyValuePair<string, Entry> pair in state.Map)
             {
-                foreach (KeyValuePair<ShardKey, Entry> pair in shard.Map)
+                if (next == entries.Length)
                 {
-                    entries[next++] = pair;
+                    throw new InvalidOperationException($"maple invariant broken: shards count {total} entries but the map holds more");
                 }
+
+                entries[next++] = pair;
             }
 
             if (next != entries.Length)
             {
-                throw new InvalidOperationException($"maple invariant broken: shards count {total} entries but hold {next}");
+                throw new InvalidOperationException($"maple invariant broken: shards count {total} entries but the map holds {next}");
             }
 
             return (Volatile.Read(ref _writeIndex), entries);
         }
         finally
         {
-            UnlockAll(shards);
+            UnlockAll(state);
         }
     }
 
-    private ulong ReadSnapshot(SnapshotReader reader, Shard[] shards)
+    private ulong ReadSnapshot(SnapshotReader reader, EngineState state)
     {
         reader.ExpectMagic(SnapshotFormat.Magic);
         ushort version = reader.ReadUInt16("the format version");
@@ -131,14 +133,14 @@ public sealed partial class MapleEngine
 
         for (ulong i = 0; i < count; i++)
         {
-            ReadEntry(reader, shards, i, writeIndex);
+            ReadEntry(reader, state, i, writeIndex);
         }
 
         reader.ExpectChecksum();
         return writeIndex;
     }
 
-    private void ReadEntry(SnapshotReader reader, Shard[] shards, ulong number, ulong writeIndex)
+    private void ReadEntry(SnapshotReader reader, EngineState state, ulong number, ulong writeIndex)
     {
         string key = DecodeKey(reader.ReadBytes(CheckedLength(reader.ReadUInt32("a key length"), _options.MaxKeyBytes, "key", number), $"key of entry {number}"), number);
         int valueLength = CheckedLength(reader.ReadUInt32("a value length"), _options.MaxValueBytes, "value", number);
@@ -156,8 +158,7 @@ public sealed partial class MapleEngine
             throw SnapshotReader.Corrupt($"entry {number} has index {index}, above the snapshot's write index {writeIndex}");
         }
 
-        var shardKey = new ShardKey(key);
-        if (!shards[shardKey.ShardOf(shards.Length)].TryAddLoaded(shardKey, new Entry(value, expireAt, deleteAt, index)))
+        if (!state.ShardOf(key).TryAddLoaded(key, new Entry(value, expireAt, deleteAt, index)))
         {
             throw SnapshotReader.Corrupt($"entry {number} repeats the key '{Abbreviate(key)}'");
         }

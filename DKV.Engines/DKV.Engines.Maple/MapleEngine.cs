@@ -20,7 +20,7 @@ public sealed partial class MapleEngine : IKVDB
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly MapleOptions _options;
-    private Shard[] _shards;
+    private EngineState _state;
     private ulong _writeIndex;
     private int _collectCursor;
     private bool _disposed;
@@ -38,7 +38,7 @@ public sealed partial class MapleEngine : IKVDB
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _shards = NewShards(options.ShardCount);
+        _state = new EngineState(options.ShardCount, options.InitialCapacity);
     }
 
     /// <summary>The registered engine name.</summary>
@@ -87,9 +87,7 @@ public sealed partial class MapleEngine : IKVDB
     public ReadResult Get(string key, long nowUtcTicks)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var shardKey = new ShardKey(key);
-        Shard[] shards = Volatile.Read(ref _shards);
-        if (shards[shardKey.ShardOf(shards.Length)].Map.TryGetValue(shardKey, out Entry? entry) && entry.IsVisibleAt(nowUtcTicks))
+        if (Volatile.Read(ref _state).Map.TryGetValue(key, out Entry entry) && entry.IsVisibleAt(nowUtcTicks))
         {
             return new ReadResult(true, entry.Value, entry.Index);
         }
@@ -101,9 +99,7 @@ public sealed partial class MapleEngine : IKVDB
     public bool Has(string key, long nowUtcTicks)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var shardKey = new ShardKey(key);
-        Shard[] shards = Volatile.Read(ref _shards);
-        return shards[shardKey.ShardOf(shards.Length)].Map.TryGetValue(shardKey, out Entry? entry) && !entry.IsDeletedAt(nowUtcTicks);
+        return Volatile.Read(ref _state).Map.TryGetValue(key, out Entry entry) && !entry.IsDeletedAt(nowUtcTicks);
     }
 
     /// <summary>Drops all content. Later writes, <see cref="Save"/> and <see cref="Load"/> throw <see cref="ObjectDisposedException"/>; reads find nothing.</summary>
@@ -115,7 +111,7 @@ public sealed partial class MapleEngine : IKVDB
         }
 
         _disposed = true;
-        ReplaceShards(NewShards(1));
+        ReplaceState(new EngineState(1, 0));
     }
 
     private bool Write(
@@ -123,11 +119,9 @@ public sealed partial class MapleEngine : IKVDB
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ValidateWrite(key, value, expireAtUtcTicks, deleteAtUtcTicks);
-        var shardKey = new ShardKey(key);
         while (true)
         {
-            Shard[] shards = Volatile.Read(ref _shards);
-            Shard shard = shards[shardKey.ShardOf(shards.Length)];
+            Shard shard = Volatile.Read(ref _state).ShardOf(key);
             using (shard.Gate.EnterScope())
             {
                 if (shard.Retired)
@@ -136,50 +130,59 @@ public sealed partial class MapleEngine : IKVDB
                 }
 
                 RaiseWriteIndex(stamp.Index);
-                shard.Map.TryGetValue(shardKey, out Entry? current);
-                if (current is not null && stamp.Index < current.Index)
+                bool exists = shard.TryGet(key, out Entry current);
+                if (exists && stamp.Index < current.Index)
                 {
                     return false;
                 }
 
-                Entry? next = Decide(kind, current, expected, value, expireAtUtcTicks, deleteAtUtcTicks, stamp);
-                if (next is null)
+                if (!Decide(kind, exists, current, expected, value, expireAtUtcTicks, deleteAtUtcTicks, stamp, out Entry next))
                 {
                     return false;
                 }
 
-                shard.Replace(shardKey, current, next);
+                shard.Replace(key, exists, current, next);
                 return true;
             }
         }
     }
 
-    /// <summary>The entry a write produces, or null when its condition does not hold.</summary>
-    private static Entry? Decide(
-        WriteKind kind, Entry? current, ReadOnlySpan<byte> expected, ReadOnlyMemory<byte> value, long expireAtUtcTicks, long deleteAtUtcTicks, WriteStamp stamp)
+    /// <summary>Decides whether a write's condition holds and, if so, the entry it produces.</summary>
+    private static bool Decide(
+        WriteKind kind,
+        bool exists,
+        in Entry current,
+        ReadOnlySpan<byte> expected,
+        ReadOnlyMemory<byte> value,
+        long expireAtUtcTicks,
+        long deleteAtUtcTicks,
+        WriteStamp stamp,
+        out Entry next)
     {
         long now = stamp.TimeUtcTicks;
-        bool visible = current is not null && current.IsVisibleAt(now);
+        bool visible = exists && current.IsVisibleAt(now);
         bool condition = kind switch
         {
             WriteKind.Set => true,
-            WriteKind.SetIfUnset => current is null || current.IsDeletedAt(now),
-            WriteKind.CompareAndSet or WriteKind.CompareAndDelete => visible && current!.Value.Span.SequenceEqual(expected),
+            WriteKind.SetIfUnset => !exists || current.IsDeletedAt(now),
+            WriteKind.CompareAndSet or WriteKind.CompareAndDelete => visible && current.Value.Span.SequenceEqual(expected),
             WriteKind.Expire => visible,
-            WriteKind.Delete => current is not null && !current.IsDeletedAt(now),
+            WriteKind.Delete => exists && !current.IsDeletedAt(now),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown write kind"),
         };
         if (!condition)
         {
-            return null;
+            next = default;
+            return false;
         }
 
-        return kind switch
+        next = kind switch
         {
-            WriteKind.Expire => new Entry(ReadOnlyMemory<byte>.Empty, Entry.Always, current!.DeleteAtUtcTicks, stamp.Index),
+            WriteKind.Expire => new Entry(ReadOnlyMemory<byte>.Empty, Entry.Always, current.DeleteAtUtcTicks, stamp.Index),
             WriteKind.Delete or WriteKind.CompareAndDelete => new Entry(ReadOnlyMemory<byte>.Empty, 0, Entry.Always, stamp.Index),
             _ => new Entry(value, expireAtUtcTicks, deleteAtUtcTicks, stamp.Index),
         };
+        return true;
     }
 
     private void ValidateWrite(string key, ReadOnlyMemory<byte> value, long expireAtUtcTicks, long deleteAtUtcTicks)
@@ -240,17 +243,6 @@ public sealed partial class MapleEngine : IKVDB
 
             seen = found;
         }
-    }
-
-    private static Shard[] NewShards(int count)
-    {
-        var shards = new Shard[count];
-        for (int i = 0; i < shards.Length; i++)
-        {
-            shards[i] = new Shard();
-        }
-
-        return shards;
     }
 
     private enum WriteKind

@@ -15,6 +15,9 @@ public sealed record MapleOptions
     /// <summary>Number of independently locked shards. Default: four per processor, rounded up to a power of two, at least 16.</summary>
     public int ShardCount { get; init; } = DefaultShardCount();
 
+    /// <summary>Keys the dictionary is sized for up front, so a large engine does not pause writers while it grows (0 = grow as needed).</summary>
+    public int InitialCapacity { get; init; }
+
     /// <summary>Largest key in UTF-8 bytes; larger writes fail with <see cref="DkvErrorCode.TooLarge"/>.</summary>
     public int MaxKeyBytes { get; init; } = DefaultMaxKeyBytes;
 
@@ -34,6 +37,7 @@ public sealed record MapleOptions
     public void Validate()
     {
         Check(ShardCount is >= 1 and <= 65536, nameof(ShardCount), ShardCount, "between 1 and 65536");
+        Check(InitialCapacity >= 0 && InitialCapacity <= Array.MaxLength, nameof(InitialCapacity), InitialCapacity, $"between 0 and {Array.MaxLength}");
         Check(MaxKeyBytes is >= 1, nameof(MaxKeyBytes), MaxKeyBytes, "at least 1");
         Check(MaxValueBytes >= 0 && MaxValueBytes <= Array.MaxLength, nameof(MaxValueBytes), MaxValueBytes, $"between 0 and {Array.MaxLength}");
         Check(MaxSnapshotEntries >= 0, nameof(MaxSnapshotEntries), MaxSnapshotEntries, "at least 0");

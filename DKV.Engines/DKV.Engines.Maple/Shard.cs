@@ -3,24 +3,22 @@ using System.Collections.Concurrent;
 namespace DKV.Engines.Maple;
 
 /// <summary>
-/// One slice of the key space. Readers use <see cref="Map"/> without locking; writers, the collector and snapshots hold
-/// <see cref="Gate"/>, so per shard every change (dictionary, counters, deadline queue) happens as one step.
+/// One slice of the key space. Readers use the shared dictionary without locking; writers, the collector and snapshots hold
+/// <see cref="Gate"/>, so per shard every change (dictionary entry, counters, deadline queue) happens as one step.
 /// </summary>
 internal sealed class Shard
 {
+    private readonly ConcurrentDictionary<string, Entry> _map;
     private long _count;
     private long _bytes;
 
-    public Shard()
+    public Shard(ConcurrentDictionary<string, Entry> map)
     {
-        // Writers are already serialized by Gate, so the dictionary needs only one internal lock.
-        Map = new ConcurrentDictionary<ShardKey, Entry>(concurrencyLevel: 1, capacity: 0);
+        _map = map;
     }
 
-    /// <summary>Serializes every change to this shard. Readers never take it.</summary>
+    /// <summary>Serializes every change to this shard's keys. Readers never take it.</summary>
     public Lock Gate { get; } = new();
-
-    public ConcurrentDictionary<ShardKey, Entry> Map { get; }
 
     /// <summary>Keys with a pending deadline, earliest first. Guarded by <see cref="Gate"/>.</summary>
     public DeadlineHeap Deadlines { get; } = new();
@@ -35,34 +33,37 @@ internal sealed class Shard
     /// <summary>The deadline queue length, read without the lock (an estimate for operators).</summary>
     public int Backlog => Deadlines.Count;
 
-    /// <summary>Stores <paramref name="next"/> in place of <paramref name="current"/> (null when the key is new). Caller holds <see cref="Gate"/>.</summary>
-    public void Replace(ShardKey key, Entry? current, Entry next)
+    /// <summary>The current entry of one of this shard's keys. Caller holds <see cref="Gate"/> when it means to write.</summary>
+    public bool TryGet(string key, out Entry entry) => _map.TryGetValue(key, out entry);
+
+    /// <summary>Stores <paramref name="next"/> for the key, which currently holds <paramref name="current"/> when <paramref name="exists"/>. Caller holds <see cref="Gate"/>.</summary>
+    public void Replace(string key, bool exists, in Entry current, in Entry next)
     {
-        Map[key] = next;
-        long delta = Entry.SizeOf(key.Key, next);
-        if (current is null)
+        _map[key] = next;
+        long delta = Entry.SizeOf(key, next);
+        if (exists)
         {
-            Volatile.Write(ref _count, _count + 1);
+            delta -= Entry.SizeOf(key, current);
         }
         else
         {
-            delta -= Entry.SizeOf(key.Key, current);
+            Volatile.Write(ref _count, _count + 1);
         }
 
         Volatile.Write(ref _bytes, _bytes + delta);
-        TrackDeadline(key, current, next);
+        TrackDeadline(key, exists, current, next);
     }
 
     /// <summary>Removes the key, whose current entry is <paramref name="current"/>. Caller holds <see cref="Gate"/>.</summary>
-    public void Remove(ShardKey key, Entry current)
+    public void Remove(string key, in Entry current)
     {
-        if (!Map.TryRemove(key, out Entry? removed) || !ReferenceEquals(removed, current))
+        if (!_map.TryRemove(key, out Entry removed) || !removed.Equals(current))
         {
-            throw new InvalidOperationException($"maple shard invariant broken: key '{key.Key}' changed outside the shard lock");
+            throw new InvalidOperationException($"maple shard invariant broken: key '{key}' changed outside the shard lock");
         }
 
         Volatile.Write(ref _count, _count - 1);
-        Volatile.Write(ref _bytes, _bytes - Entry.SizeOf(key.Key, current));
+        Volatile.Write(ref _bytes, _bytes - Entry.SizeOf(key, current));
         if (current.NextCollectAtUtcTicks != Entry.NoDeadline)
         {
             Deadlines.Remove(key);
@@ -76,11 +77,11 @@ internal sealed class Shard
     public int CollectDue(long nowUtcTicks, int budget)
     {
         int handled = 0;
-        while (handled < budget && Deadlines.TryPeek(out ShardKey key, out long deadline) && deadline <= nowUtcTicks)
+        while (handled < budget && Deadlines.TryPeek(out string? key, out long deadline) && deadline <= nowUtcTicks)
         {
-            if (!Map.TryGetValue(key, out Entry? current))
+            if (!_map.TryGetValue(key, out Entry current))
             {
-                throw new InvalidOperationException($"maple shard invariant broken: key '{key.Key}' is queued for collection but absent");
+                throw new InvalidOperationException($"maple shard invariant broken: key '{key}' is queued for collection but absent");
             }
 
             if (current.IsDeletedAt(nowUtcTicks))
@@ -89,11 +90,11 @@ internal sealed class Shard
             }
             else if (current.IsExpiredAt(nowUtcTicks) && !current.Value.IsEmpty)
             {
-                Replace(key, current, current.WithoutValue());
+                Replace(key, exists: true, current, current.WithoutValue());
             }
             else
             {
-                throw new InvalidOperationException($"maple shard invariant broken: key '{key.Key}' is queued at {deadline} but has nothing due");
+                throw new InvalidOperationException($"maple shard invariant broken: key '{key}' is queued at {deadline} but has nothing due");
             }
 
             handled++;
@@ -102,28 +103,28 @@ internal sealed class Shard
         return handled;
     }
 
-    /// <summary>Adds an entry loaded from a snapshot to a shard nobody else sees yet. Returns false when the key is a duplicate.</summary>
-    public bool TryAddLoaded(ShardKey key, Entry entry)
+    /// <summary>Adds an entry loaded from a snapshot to a state nobody else sees yet. Returns false when the key is a duplicate.</summary>
+    public bool TryAddLoaded(string key, in Entry entry)
     {
-        if (!Map.TryAdd(key, entry))
+        if (!_map.TryAdd(key, entry))
         {
             return false;
         }
 
         _count++;
-        _bytes += Entry.SizeOf(key.Key, entry);
-        TrackDeadline(key, null, entry);
+        _bytes += Entry.SizeOf(key, entry);
+        TrackDeadline(key, exists: false, default, entry);
         return true;
     }
 
-    private void TrackDeadline(ShardKey key, Entry? current, Entry next)
+    private void TrackDeadline(string key, bool exists, in Entry current, in Entry next)
     {
         long nextDeadline = next.NextCollectAtUtcTicks;
         if (nextDeadline != Entry.NoDeadline)
         {
             Deadlines.Set(key, nextDeadline);
         }
-        else if (current is not null && current.NextCollectAtUtcTicks != Entry.NoDeadline)
+        else if (exists && current.NextCollectAtUtcTicks != Entry.NoDeadline)
         {
             Deadlines.Remove(key);
         }
