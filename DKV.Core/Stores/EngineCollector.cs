@@ -8,7 +8,8 @@ namespace DKV.Core.Stores;
 /// <summary>
 /// Drives <see cref="IKVDB.Collect"/> from a <see cref="TimeProvider"/> timer so expired values are freed and deleted keys removed.
 /// Each pass changes at most <see cref="EngineCollectorOptions.MaxEntriesPerPass"/> entries; a large backlog is worked off over
-/// several passes. Collection never changes what a read returns, so passes need no coordination with the store.
+/// several passes. Collection never changes what a read returns as long as passes and reads judge deadlines on the same clock
+/// (pass the store's clock as <c>nowUtcTicks</c>), so passes need no other coordination with the store.
 /// </summary>
 /// <remarks>
 /// Thread-safe. Passes never overlap: a tick that finds a pass still running is skipped. A failing pass is logged and counted
@@ -18,10 +19,10 @@ namespace DKV.Core.Stores;
 public sealed class EngineCollector : IDisposable
 {
     private readonly IKVDB _engine;
-    private readonly TimeProvider _time;
     private readonly EngineCollectorOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _passGate = new();
+    private readonly Func<long> _nowUtcTicks;
     private readonly ITimer _timer;
     private bool _disposed;
     private long _passCount;
@@ -29,9 +30,22 @@ public sealed class EngineCollector : IDisposable
     private long _failureCount;
     private Exception? _lastFailure;
 
+    /// <param name="engine">The engine to collect; not owned.</param>
+    /// <param name="timeProvider">Drives the timer, and is the clock when <paramref name="nowUtcTicks"/> is null.</param>
+    /// <param name="options">Interval and batch limit; defaults when null.</param>
+    /// <param name="logger">Receives failures; none when null.</param>
+    /// <param name="nowUtcTicks">
+    /// The clock deadlines are judged against, in UTC ticks. Pass the store's clock (<see cref="LocalStore.NowUtcTicks"/>) so that
+    /// collection never runs ahead of what reads see even when the wall clock steps back.
+    /// </param>
     /// <exception cref="DkvException"><see cref="DkvErrorCode.Unsupported"/> when the engine does not support collection.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public EngineCollector(IKVDB engine, TimeProvider timeProvider, EngineCollectorOptions? options = null, ILogger<EngineCollector>? logger = null)
+    public EngineCollector(
+        IKVDB engine,
+        TimeProvider timeProvider,
+        EngineCollectorOptions? options = null,
+        ILogger<EngineCollector>? logger = null,
+        Func<long>? nowUtcTicks = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -45,7 +59,7 @@ public sealed class EngineCollector : IDisposable
         }
 
         _engine = engine;
-        _time = timeProvider;
+        _nowUtcTicks = nowUtcTicks ?? (() => timeProvider.GetUtcNow().UtcTicks);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _timer = timeProvider.CreateTimer(static state => ((EngineCollector)state!).CollectOnce(), this, _options.Interval, _options.Interval);
     }
@@ -80,7 +94,7 @@ public sealed class EngineCollector : IDisposable
                 return 0;
             }
 
-            int changed = _engine.Collect(_time.GetUtcNow().UtcTicks, _options.MaxEntriesPerPass);
+            int changed = _engine.Collect(_nowUtcTicks(), _options.MaxEntriesPerPass);
             Interlocked.Increment(ref _passCount);
             Interlocked.Add(ref _entriesChanged, changed);
             StoreLog.Collected(_logger, _engine.Name, changed);

@@ -14,12 +14,14 @@ namespace DKV.Core.Stores;
 /// <para><b>Why it is linearizable.</b> A write takes its index and time and runs its engine call while holding its key's stripe lock,
 /// so per key the index order equals the engine's apply order: no write is ever stale, and each takes effect atomically inside its
 /// call. Without the stripe a lower-index write could reach the engine after a higher one and be ignored while reporting an outcome
-/// (for example a Set after a winning SetEIfUnset) that no sequential order explains.</para>
+/// (for example a Set after a winning SetEIfUnset) that no sequential order explains. A read takes effect at its engine read; as the
+/// clock never moves backwards, an expiry once observed stays observed.</para>
 /// <para>Every call completes synchronously; failures come back as a faulted <see cref="ValueTask"/> carrying a
 /// <see cref="DkvException"/> (engine faults are wrapped as <see cref="DkvErrorCode.Internal"/>). Values passed in are copied
 /// before the engine takes them, so the caller may reuse its buffer. Values read out are the engine's own copy: do not modify them.</para>
 /// <para>Thread-safe. The store does not own the engine: dispose the engine after the store is no longer used.
-/// The write counter starts at the engine's <see cref="IKVDB.WriteIndex"/>, so create the store after loading a snapshot.</para>
+/// The write counter starts at the engine's <see cref="IKVDB.WriteIndex"/> and its <see cref="IKVDB.Features"/> are read once,
+/// so create the store after loading a snapshot.</para>
 /// </remarks>
 public sealed class LocalStore : IStore
 {
@@ -187,8 +189,11 @@ public sealed class LocalStore : IStore
         }
     }
 
-    /// <summary>UTC ticks from the time provider, clamped so the store's clock never moves backwards (an expiry once seen stays seen).</summary>
-    private long NowUtcTicks()
+    /// <summary>
+    /// The store's clock: UTC ticks from the time provider, clamped so they never move backwards (an expiry once seen stays seen).
+    /// Give it to <see cref="EngineCollector"/> so collection judges deadlines on the same clock as reads. Thread-safe.
+    /// </summary>
+    public long NowUtcTicks()
     {
         long now = _time.GetUtcNow().UtcTicks;
         long last = Volatile.Read(ref _lastUtcTicks);

@@ -98,9 +98,11 @@ public sealed class ManualTimeProvider : TimeProvider
     /// so a test can advance the clock only after the code under test has started waiting on it.
     /// </summary>
     /// <exception cref="TimeoutException">Fewer timers were armed when the timeout ended.</exception>
-    public async Task WaitForArmedTimersAsync(int count, TimeSpan timeout)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public async Task WaitForArmedTimersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
         while (true)
         {
             Task changed;
@@ -119,7 +121,7 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 await changed.WaitAsync(cts.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"expected {count} armed timer(s) within {timeout}, found {ArmedTimerCount}");
             }
