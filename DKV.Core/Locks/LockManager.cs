@@ -42,7 +42,8 @@ public sealed class LockManager : ILockManager
         _options.Validate();
         _store = store;
         _time = timeProvider;
-        _random = random ?? new Random();
+        // Jitter only spreads retries; outside tests a seed from the OS generator is fine (tests pass a seeded Random).
+        _random = random ?? new Random(RandomNumberGenerator.GetInt32(int.MaxValue));
     }
 
     /// <inheritdoc/>

@@ -133,8 +133,10 @@ internal sealed class ConnectionSlot : IAsyncDisposable
                     await ConnectOnceAsync(_disposing).ConfigureAwait(false);
                     return;
                 }
-                catch (DkvException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException || !_disposing.IsCancellationRequested)
                 {
+                    // Any failure (refused, handshake, an unexpected dialer error) is logged and retried with backoff.
+                    LastFailure = ex.Message;
                     TransportLog.ClientConnectFailed(_logger, _transportName, Endpoint, ex.Message);
                 }
 

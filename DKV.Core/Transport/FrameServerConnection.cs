@@ -64,10 +64,11 @@ public sealed class FrameServerConnection
         {
             closeReason = "aborted";
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // I/O errors end up here (a reset peer, an aborted socket); whatever it is, it ends only this connection.
             closeReason = ex.Message;
-            TransportLog.ConnectionFailed(_logger, RemoteEndpoint, ex.Message);
+            TransportLog.ConnectionFailed(_logger, RemoteEndpoint, $"{ex.GetType().Name}: {ex.Message}");
         }
         finally
         {

@@ -73,10 +73,12 @@ public sealed class MultiplexedClientTransport : IClientTransport
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            DkvException? mismatch = attempts.Select(a => a.Exception?.InnerException).OfType<DkvException>().FirstOrDefault(e => e.Code == DkvErrorCode.ProtocolMismatch);
-            if (mismatch is not null)
+            // A refused handshake or a malformed endpoint is a configuration error: report it as such, not as "unavailable".
+            DkvException? configError = attempts.Select(a => a.Exception?.InnerException).OfType<DkvException>()
+                .FirstOrDefault(e => e.Code is DkvErrorCode.ProtocolMismatch or DkvErrorCode.InvalidArgument);
+            if (configError is not null)
             {
-                throw new DkvException(DkvErrorCode.ProtocolMismatch, mismatch.Message, mismatch);
+                throw new DkvException(configError.Code, configError.Message, configError);
             }
 
             throw new DkvException(DkvErrorCode.Unavailable, $"could not connect to any {_transportName} endpoint: {DescribeFailures()}");
