@@ -44,10 +44,5 @@ public static class ClientSettings
     ];
 
     /// <summary>The default endpoint for a transport when none is configured; null when the transport has none.</summary>
-    public static string? DefaultEndpoint(string transport) => transport switch
-    {
-        "tcp" => "127.0.0.1:8080",
-        "unix" => Path.Combine(Path.GetTempPath(), "dkv.sock"),
-        _ => null,
-    };
+    public static string? DefaultEndpoint(string transport) => ServerSettings.DefaultEndpoint(transport);
 }

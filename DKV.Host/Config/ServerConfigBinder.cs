@@ -17,13 +17,14 @@ public static class ServerConfigBinder
         var shards = ShardSpec.ParseList(SettingParser.Text(sources.Get(ServerSettings.Shards)));
         var (members, replicaName) = BindCluster(sources, shards);
         string serializer = SettingParser.Text(sources.Get(ServerSettings.Serializer));
+        string transport = SettingParser.Text(sources.Get(ServerSettings.Transport));
         var config = new ServerConfig
         {
             Shards = shards,
             Engine = SettingParser.Text(sources.Get(ServerSettings.Engine)),
             Serializer = serializer,
-            Transport = SettingParser.Text(sources.Get(ServerSettings.Transport)),
-            TransportOptions = BindTransport(sources, serializer),
+            Transport = transport,
+            TransportOptions = BindTransport(sources, transport, serializer),
             RequestTimeout = SettingParser.Duration(sources.Get(ServerSettings.Timeout), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1)),
             ShutdownTimeout = SettingParser.Duration(sources.Get(ServerSettings.ShutdownTimeout), TimeSpan.FromSeconds(1), TimeSpan.Zero),
             LogLevel = SettingParser.LogLevel(sources.Get(ServerSettings.LogLevel)),
@@ -48,12 +49,15 @@ public static class ServerConfigBinder
         return config;
     }
 
-    private static ServerTransportOptions BindTransport(SettingsSources sources, string serializer)
+    private static ServerTransportOptions BindTransport(SettingsSources sources, string transport, string serializer)
     {
         var linger = sources.Get(ServerSettings.TcpLinger);
+        var endpoint = sources.Get(ServerSettings.Endpoint);
         var options = new ServerTransportOptions
         {
-            Endpoint = SettingParser.Text(sources.Get(ServerSettings.Endpoint)),
+            Endpoint = endpoint.Origin != "default"
+                ? SettingParser.Text(endpoint)
+                : ServerSettings.DefaultEndpoint(transport) ?? throw new ConfigException($"--transport-endpoint is required with --transport {transport}"),
             SerializerName = serializer,
             MaxInflightPerConnection = (int)SettingParser.Integer(sources.Get(ServerSettings.Workers), 1, 1_000_000),
             WriteBufferBytes = (int)(SettingParser.Integer(sources.Get(ServerSettings.WriteBuffer), 1, 1024 * 1024) * KiB),

@@ -33,6 +33,17 @@ public static class ServerSettings
     public const string CompactionOverhead = "compaction-overhead";
     public const string BufferPoolSize = "buffer-pool-size";
 
+    /// <summary>
+    /// The endpoint used when none is configured: <c>127.0.0.1:8080</c> for tcp, <c>$TMPDIR/dkv.sock</c> for unix, null for a
+    /// transport without a sensible default (then the endpoint must be given). The client commands use the same defaults.
+    /// </summary>
+    public static string? DefaultEndpoint(string transport) => transport switch
+    {
+        "tcp" => "127.0.0.1:8080",
+        "unix" => Path.Combine(Path.GetTempPath(), "dkv.sock"),
+        _ => null,
+    };
+
     /// <summary>The settings a JSON config file, the environment and the command line may set, in help order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -40,7 +51,7 @@ public static class ServerSettings
         new(Engine, "maple", "Engine for every lstore shard, by plugin name"),
         new(Serializer, "binary", "Serializer the clients must use, by plugin name"),
         new(Transport, "tcp", "Transport to listen on, by plugin name (tcp, unix)"),
-        new(Endpoint, "127.0.0.1:8080", "Where to listen: host:port for tcp (port 0 picks a free one), a socket path for unix"),
+        new(Endpoint, "127.0.0.1:8080 (tcp), $TMPDIR/dkv.sock (unix)", "Where to listen: host:port for tcp (port 0 picks a free one), a socket path for unix"),
         new(Workers, "100", "Requests in flight per connection before the server stops reading from it"),
         new(WriteBuffer, "512", "Socket send buffer, in KB"),
         new(ReadBuffer, "512", "Socket receive buffer, in KB"),

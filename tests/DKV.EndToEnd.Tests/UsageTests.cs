@@ -14,6 +14,20 @@ public sealed class UsageTests
     }
 
     [Test]
+    public async Task PluginsList_ShowsBuiltInsWithKindsAndFolders()
+    {
+        var result = await DkvCli.RunAsync("plugins", "list");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            Assert.That(result.Stdout, Does.Contain("DKV.Engines.Maple").And.Contain("engine: maple"));
+            Assert.That(result.Stdout, Does.Contain("DKV.Transports.Sockets").And.Contain("transport: tcp, unix"));
+            Assert.That(result.Stdout, Does.Contain("DKV.Serializers").And.Contain("serializer: binary"));
+            Assert.That(result.Stdout, Does.Contain($"[{Path.Combine(Dkv.PluginsDirectory, "DKV.Serializers")}]"));
+        });
+    }
+
+    [Test]
     public async Task MissingArgument_UsageErrorExitTwo_NoUsageDump()
     {
         var result = await DkvCli.RunAsync("kv", "get");

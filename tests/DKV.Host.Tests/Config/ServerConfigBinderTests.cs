@@ -169,6 +169,20 @@ public sealed class ServerConfigBinderTests
     }
 
     [Test]
+    public void Bind_UnixWithoutEndpoint_SocketInTempDirectory()
+    {
+        var config = Bind(null, [], new() { ["transport"] = ["unix"] });
+        Assert.That(config.TransportOptions.Endpoint, Is.EqualTo(Path.Combine(Path.GetTempPath(), "dkv.sock")));
+    }
+
+    [Test]
+    public void Bind_OtherTransportWithoutEndpoint_Required()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Bind(null, [], new() { ["transport"] = ["zmq"] }));
+        Assert.That(ex!.Message, Is.EqualTo("--transport-endpoint is required with --transport zmq"));
+    }
+
+    [Test]
     public void Bind_LingerMinusOne_SystemDefault()
     {
         var config = Bind(null, [], new() { ["transport-tcp-linger"] = ["-1"] });
