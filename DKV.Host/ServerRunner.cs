@@ -29,7 +29,18 @@ public static class ServerRunner
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        var server = await DkvServer.StartAsync(config, loggerFactory, TimeProvider.System, stop.Token).ConfigureAwait(false);
+        DkvServer server;
+        try
+        {
+            server = await DkvServer.StartAsync(config, loggerFactory, TimeProvider.System, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A signal during start: nothing was serving yet, so stopping is already done.
+            Log.Stopping(logger, signal, "0s");
+            return 0;
+        }
+
         try
         {
             onStarted?.Invoke(server.BoundEndpoint);
