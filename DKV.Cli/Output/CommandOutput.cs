@@ -54,7 +54,8 @@ public sealed class CommandOutput
     private static string Json(Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the output is read by people and JSON parsers, never embedded in HTML, so ' and + stay as they are.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             body(writer);

@@ -88,6 +88,14 @@ public sealed class ServerTests
             Assert.That(cli.Stderr, Does.Not.Contain("   at "), "no stack trace");
         });
 
+        var json = await DkvCli.RunAsync(["kv", "get", "foo", "--output", "json", .. server.ClientArgs]);
+        using (var doc = System.Text.Json.JsonDocument.Parse(json.Stdout))
+        {
+            Assert.That(json.ExitCode, Is.EqualTo(1));
+            Assert.That(doc.RootElement.GetProperty("error").GetProperty("code").GetString(), Is.EqualTo("protocol-mismatch"));
+            Assert.That(json.Stdout, Does.Contain("serializer 'binary'"), "readable, not \\u0027-escaped");
+        }
+
         var ex = await Assert.ThrowsAsync<DkvException>(async () => await ApiClient.ConnectAsync(_transport, server.Endpoint, "binary"));
         Assert.That(ex!.Code, Is.EqualTo(DkvErrorCode.ProtocolMismatch));
 
