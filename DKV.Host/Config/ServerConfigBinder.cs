@@ -84,7 +84,14 @@ public static class ServerConfigBinder
     private static List<string> BindPluginDirectories(SettingsSources sources)
     {
         var (values, origin) = sources.GetList(ServerSettings.PluginsDir);
-        return origin == "default" ? [Core.Plugins.PluginLoaderOptions.DefaultDirectory] : values.Select(Path.GetFullPath).ToList();
+        if (origin == "default")
+        {
+            return [Core.Plugins.PluginLoaderOptions.DefaultDirectory];
+        }
+
+        // Paths in a config file are relative to the file, so a config can sit beside the plugins it names.
+        string baseDirectory = sources.FromJsonFile(origin) ? Path.GetDirectoryName(sources.JsonFile)! : Directory.GetCurrentDirectory();
+        return values.Select(v => Path.GetFullPath(v, baseDirectory)).ToList();
     }
 
     private static (IReadOnlyList<KeyValuePair<string, string>> Members, string ReplicaName) BindCluster(

@@ -18,9 +18,10 @@ public sealed class SettingsSources
     private readonly IReadOnlyList<(IConfigurationProvider Provider, string Origin)> _layers;
     private readonly Dictionary<string, SettingDefinition> _definitions;
 
-    private SettingsSources(IReadOnlyList<(IConfigurationProvider, string)> layers, IEnumerable<SettingDefinition> definitions)
+    private SettingsSources(IReadOnlyList<(IConfigurationProvider, string)> layers, IEnumerable<SettingDefinition> definitions, string? jsonFile)
     {
         _layers = layers;
+        JsonFile = jsonFile;
         _definitions = definitions.ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -70,8 +71,14 @@ public sealed class SettingsSources
         }
 
         layers.Add((Build(fromFlags), "command line"));
-        return new SettingsSources(layers, known);
+        return new SettingsSources(layers, known, string.IsNullOrWhiteSpace(jsonFile) ? null : Path.GetFullPath(jsonFile));
     }
+
+    /// <summary>The full path of the JSON file, when one was given; relative paths in it are relative to its folder.</summary>
+    public string? JsonFile { get; }
+
+    /// <summary>True when <paramref name="origin"/> (from <see cref="Get"/> or <see cref="GetList"/>) is the JSON file.</summary>
+    public bool FromJsonFile(string origin) => JsonFile is not null && origin == $"config file {JsonFile}";
 
     /// <summary>The winning value of a single-valued setting, or its default (origin <c>default</c>) when no source sets it.</summary>
     public Setting Get(string name)

@@ -162,6 +162,14 @@ public sealed class ServerConfigBinderTests
     }
 
     [Test]
+    public void Bind_RelativePluginDirInConfigFile_RelativeToTheFile()
+    {
+        string json = WriteJson("""{ "plugins-dir": "my-plugins" }""");
+        var config = Bind(json, [], []);
+        Assert.That(config.PluginDirectories, Is.EqualTo(new[] { Path.Combine(_folder, "my-plugins") }));
+    }
+
+    [Test]
     public void Bind_SwitchWithoutValue_True()
     {
         var config = Bind(null, new() { ["DKV_TRANSPORT_TCP_NODELAY"] = "false" }, new() { ["transport-tcp-nodelay"] = [] });
