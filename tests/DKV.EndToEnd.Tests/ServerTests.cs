@@ -107,22 +107,26 @@ public sealed class ServerTests
     [Test]
     public async Task Sigterm_InFlightRequestFinishes_ExitZero()
     {
-        var server = await StartAsync();
+        var server = await StartAsync(["--timeout", "10s", "--shutdown-timeout", "15s"]);
         await using var client = await ApiClient.ConnectAsync(_transport, server.Endpoint);
         var holder = await client.Locks(200).AcquireLockAsync("drain", TimeSpan.FromSeconds(60));
         Assert.That(holder.Acquired, Is.True);
 
-        // This acquire waits on the server for 1.5 s (one request); SIGTERM arrives while it is in flight.
-        var waiting = client.Locks(200).AcquireLockAsync("drain", TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(1500)).AsTask();
-        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        // One request that waits on the server for 4 s; SIGTERM is sent 1.5 s into it (margins for a loaded machine both ways).
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = client.Locks(200, maxWaitPerRequest: TimeSpan.FromSeconds(5))
+            .AcquireLockAsync("drain", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(4)).AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.That(waiting.IsCompleted, Is.False, "the acquire must still be waiting when SIGTERM is sent");
         var exitCode = server.TerminateAsync();
 
         var answer = await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        var answeredAfter = started.Elapsed;
         int code = await exitCode;
         Assert.Multiple(() =>
         {
-            Assert.That(answer.Acquired, Is.False, "the in-flight wait ran to its end and got a normal answer");
+            Assert.That(answer.Acquired, Is.False, "the in-flight wait ran to its end and got a normal answer, not an error");
+            Assert.That(answeredAfter, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(3.9)), "the server did not cut the wait short");
             Assert.That(code, Is.EqualTo(0), server.Output);
             Assert.That(server.Output, Does.Contain("received SIGTERM").And.Contain("stopped cleanly"));
         });

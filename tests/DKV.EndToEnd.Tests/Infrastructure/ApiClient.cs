@@ -49,7 +49,8 @@ internal sealed class ApiClient : IAsyncDisposable
 
     public IStore Store(ulong shard) => new RemoteStore(_transport, _serializer, shard);
 
-    public ILockManager Locks(ulong shard) => new RemoteLockManager(_transport, _serializer, shard);
+    /// <param name="maxWaitPerRequest">Longest server-side wait in one request (RemoteLockManager's default when null).</param>
+    public ILockManager Locks(ulong shard, TimeSpan? maxWaitPerRequest = null) => new RemoteLockManager(_transport, _serializer, shard, maxWaitPerRequest);
 
     public async ValueTask DisposeAsync()
     {
