@@ -8,9 +8,13 @@ namespace DKV.Engines.Maple;
 /// The reference engine: sharded, concurrent, in memory, keys stored whole. Implements <see cref="IKVDB"/> exactly.
 /// </summary>
 /// <remarks>
-/// <para>Thread-safety: every member may be called from any thread. Reads take no lock and allocate nothing: they look up an
-/// immutable entry and judge its deadlines against the instant they are given. Writes to one shard are serialized by that shard's
-/// lock; an entry is never changed, only replaced, so <see cref="ReadResult.Value"/> stays valid after later writes.</para>
+/// <para>Layout: one concurrent dictionary from key to an immutable entry (value, deadlines, index) stored inline in the
+/// dictionary node, and <see cref="MapleOptions.ShardCount"/> shards that partition the keys. Each shard's lock serializes the
+/// writes to its keys (so the stale-index check and the replacement are one step), and each shard owns its deadline queue and
+/// key/byte counters.</para>
+/// <para>Thread-safety: every member may be called from any thread. Reads take no lock and allocate nothing: one dictionary
+/// probe, then the entry's deadlines are judged against the instant given. An entry is never changed, only replaced, so
+/// <see cref="ReadResult.Value"/> stays valid after later writes.</para>
 /// <para>The engine reads no clock and starts no thread: the owner calls <see cref="Collect"/> to reclaim memory.</para>
 /// <para>Expire and Delete record "since forever" deadlines, so their effect does not depend on a reader's clock; a deleted key is
 /// kept as a tombstone (with its write index, so a stale write cannot bring it back) until the collector removes it.</para>
