@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DKV.Core.Errors;
 using DKV.Core.Locks;
 using DKV.Core.Messages;
@@ -9,6 +10,7 @@ internal static class LockRequestRouter
 {
     public const string Handled = "acquire, release, refresh";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Message> RouteAsync(RpcShard shard, ILockManager locks, Message request, CancellationToken cancellationToken)
     {
         MessageType type = request.Type;

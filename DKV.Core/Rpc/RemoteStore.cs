@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
@@ -30,6 +31,7 @@ public sealed class RemoteStore : IStore
     /// <summary>The shard every request goes to.</summary>
     public ulong ShardId { get; }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<WriteResult> SetAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
         Message answer = await WriteAsync(new Message { Type = MessageType.Set, Key = key, Value = value }, cancellationToken).ConfigureAwait(false);
@@ -54,12 +56,14 @@ public sealed class RemoteStore : IStore
     public ValueTask<WriteResult> CompareAndDeleteAsync(string key, ReadOnlyMemory<byte> expected, CancellationToken cancellationToken = default) =>
         WrittenAsync(new Message { Type = MessageType.CompareAndDelete, Key = key, Value = expected }, cancellationToken);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<GetResult> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         Message answer = await ReadAsync(new Message { Type = MessageType.Get, Key = RequireKey(key) }, cancellationToken).ConfigureAwait(false);
         return answer.Ok ? new GetResult(true, answer.Value ?? ReadOnlyMemory<byte>.Empty, answer.Index) : GetResult.NotFound;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> HasAsync(string key, CancellationToken cancellationToken = default)
     {
         Message answer = await ReadAsync(new Message { Type = MessageType.Has, Key = RequireKey(key) }, cancellationToken).ConfigureAwait(false);
@@ -86,6 +90,7 @@ public sealed class RemoteStore : IStore
         return key;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<WriteResult> WrittenAsync(Message request, CancellationToken cancellationToken)
     {
         Message answer = await WriteAsync(request, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
@@ -9,6 +10,7 @@ namespace DKV.Core.Rpc;
 /// <summary>One request/answer exchange on the client side: encode, send, decode, turn an error answer into a <see cref="DkvException"/>.</summary>
 internal static class RpcCall
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Message> InvokeAsync(IClientTransport transport, IRpcSerializer serializer, ulong shardId, Message request, bool idempotent, CancellationToken cancellationToken)
     {
         using var writer = new PooledBufferWriter();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
@@ -54,6 +55,7 @@ public sealed class RpcServer : IRequestHandler
     /// <summary>The serializer requests are decoded with.</summary>
     public IRpcSerializer Serializer => _serializer;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask HandleAsync(ulong shardId, ReadOnlyMemory<byte> request, IBufferWriter<byte> response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -74,6 +76,7 @@ public sealed class RpcServer : IRequestHandler
         Write(shardId, answer, response);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Message> AnswerAsync(ulong shardId, Message request, CancellationToken cancellationToken)
     {
         if (!_shards.TryGetValue(shardId, out RpcShard? shard))

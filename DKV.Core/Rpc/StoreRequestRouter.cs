@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
@@ -10,6 +11,7 @@ internal static class StoreRequestRouter
 {
     public const string Handled = "set, setE, setEIfUnset, compareAndSetE, expire, delete, compareAndDelete, get, has, dbInfo";
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Message> RouteAsync(RpcShard shard, IStore store, Message request, CancellationToken cancellationToken)
     {
         MessageType type = request.Type;

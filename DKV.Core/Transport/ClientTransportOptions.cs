@@ -56,5 +56,12 @@ public sealed record ClientTransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, RetryBaseDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadBufferBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(TcpKeepAlive, TimeSpan.Zero);
+        if (TcpLinger is { } linger)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero, nameof(TcpLinger));
+        }
     }
 }

@@ -24,7 +24,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
     private readonly ClientTransportOptions _options;
     private readonly ILogger _logger;
     private readonly FrameWriter _writer;
-    private readonly ConcurrentDictionary<ulong, TaskCompletionSource<IMemoryOwner<byte>>> _pending = new();
+    private readonly ConcurrentDictionary<ulong, PendingRequest> _pending = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _readLoop = Task.CompletedTask;
     private long _nextRequestId;
@@ -102,6 +102,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
     /// Sends one request and waits for its answer, at most <see cref="ClientTransportOptions.RequestTimeout"/>.
     /// The returned buffer belongs to the caller, who must dispose it.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IMemoryOwner<byte>> SendAsync(ulong shardId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (payload.Length > _options.MaxFrameBytes)
@@ -115,43 +116,38 @@ public sealed class FrameClientConnection : IAsyncDisposable
         }
 
         ulong requestId = (ulong)Interlocked.Increment(ref _nextRequestId);
-        var pending = new TaskCompletionSource<IMemoryOwner<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = new PendingRequest();
         _pending[requestId] = pending;
         if (!IsAlive && _pending.TryRemove(requestId, out _))
         {
             throw NotSent(shardId, _closed.Task.Result);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using CancellationTokenSource timeout = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : new CancellationTokenSource();
         timeout.CancelAfter(_options.RequestTimeout);
-        var committed = new StrongBox<bool>();
         try
         {
-            if (!await _writer.WriteAsync(new FrameHeader(shardId, requestId, (uint)payload.Length), payload, committed, timeout.Token).ConfigureAwait(false)
+            if (!await _writer.WriteAsync(new FrameHeader(shardId, requestId, (uint)payload.Length), payload, pending, timeout.Token).ConfigureAwait(false)
                 && _pending.TryRemove(requestId, out _))
             {
                 throw NotSent(shardId, "connection closing");
             }
 
-            return await pending.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            using (timeout.Token.UnsafeRegister(PendingRequest.CancelCallback, pending))
+            {
+                return await pending.Task.ConfigureAwait(false);
+            }
         }
-        catch (OperationCanceledException) when (_pending.TryRemove(requestId, out _))
+        catch (OperationCanceledException) when (_pending.TryRemove(requestId, out _) || pending.Task.IsCanceled)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw new DkvException(DkvErrorCode.Cancelled, $"request to shard {shardId} on {Endpoint} was cancelled by the caller");
-            }
-
-            if (!committed.Value)
-            {
-                throw new DkvException(DkvErrorCode.Unavailable, $"request to shard {shardId} could not be written to {Endpoint} within {_options.RequestTimeout} (connection congested); it was not sent");
-            }
-
-            throw new DkvException(DkvErrorCode.Timeout, $"no answer from {Endpoint} for shard {shardId} within {_options.RequestTimeout}; a write may or may not have been applied");
+            // Timed out or cancelled (also when the answer arrived in the same instant and lost the race).
+            throw Abandoned(shardId, pending, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            // The answer (or the connection's failure) won the race with the timeout: take it.
+            // The connection's failure won the race with the timeout: report that.
             return await pending.Task.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
@@ -159,7 +155,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
             Fail(ex.Message);
             if (_pending.TryRemove(requestId, out _))
             {
-                throw committed.Value
+                throw pending.Committed
                     ? new DkvException(DkvErrorCode.ConnectionLost, $"connection to {Endpoint} failed while sending to shard {shardId} ({ex.Message}); a write may or may not have been applied", ex)
                     : new DkvException(DkvErrorCode.Unavailable, $"connection to {Endpoint} failed before the request to shard {shardId} was sent ({ex.Message})", ex);
             }
@@ -211,8 +207,9 @@ public sealed class FrameClientConnection : IAsyncDisposable
         {
             reason = await ReadResponsesAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever broke the reader (a reset, an abort, a bug), the connection is dead: fail everything pending on it.
             reason = ex.Message;
         }
 
@@ -253,7 +250,7 @@ public sealed class FrameClientConnection : IAsyncDisposable
 
     private void Deliver(FrameHeader header, in ReadOnlySequence<byte> payload)
     {
-        if (_pending.TryRemove(header.RequestId, out TaskCompletionSource<IMemoryOwner<byte>>? pending))
+        if (_pending.TryRemove(header.RequestId, out PendingRequest? pending))
         {
             PooledBuffer owned = PooledBuffer.CopyOf(payload);
             if (!pending.TrySetResult(owned))
@@ -278,11 +275,23 @@ public sealed class FrameClientConnection : IAsyncDisposable
         _connection.Abort();
         foreach (ulong requestId in _pending.Keys)
         {
-            if (_pending.TryRemove(requestId, out TaskCompletionSource<IMemoryOwner<byte>>? pending))
+            if (_pending.TryRemove(requestId, out PendingRequest? pending))
             {
                 pending.TrySetException(new DkvException(DkvErrorCode.ConnectionLost, $"connection to {Endpoint} closed before the answer came ({reason}); a write may or may not have been applied"));
             }
         }
+    }
+
+    private DkvException Abandoned(ulong shardId, PendingRequest pending, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new DkvException(DkvErrorCode.Cancelled, $"request to shard {shardId} on {Endpoint} was cancelled by the caller");
+        }
+
+        return pending.Committed
+            ? new DkvException(DkvErrorCode.Timeout, $"no answer from {Endpoint} for shard {shardId} within {_options.RequestTimeout}; a write may or may not have been applied")
+            : new DkvException(DkvErrorCode.Unavailable, $"request to shard {shardId} could not be written to {Endpoint} within {_options.RequestTimeout} (connection congested); it was not sent");
     }
 
     private DkvException NotSent(ulong shardId, string reason) =>

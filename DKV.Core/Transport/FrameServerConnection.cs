@@ -230,7 +230,7 @@ public sealed class FrameServerConnection
             }
 
             var answer = new FrameHeader(header.ShardId, header.RequestId, (uint)response.WrittenCount);
-            await _writer.WriteAsync(answer, response.WrittenMemory, committed: null, _abort.Token).ConfigureAwait(false);
+            await _writer.WriteAsync(answer, response.WrittenMemory, request: null, _abort.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using DKV.Core.Protocol;
 
 namespace DKV.Core.Transport;
@@ -23,9 +23,10 @@ internal sealed class FrameWriter
     /// <summary>
     /// Writes one frame and flushes. Returns false, having written nothing, when the writer is already completed.
     /// Throws <see cref="OperationCanceledException"/> if cancelled while waiting for the lock (nothing written) or for the flush
-    /// (the frame is committed and will be sent); <paramref name="committed"/> tells the two apart.
+    /// (the frame is committed and will be sent); <see cref="PendingRequest.Committed"/> of <paramref name="request"/> tells the two apart.
     /// </summary>
-    public async ValueTask<bool> WriteAsync(FrameHeader header, ReadOnlyMemory<byte> payload, StrongBox<bool>? committed, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<bool> WriteAsync(FrameHeader header, ReadOnlyMemory<byte> payload, PendingRequest? request, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -42,9 +43,9 @@ internal sealed class FrameWriter
                 _output.Write(payload.Span);
             }
 
-            if (committed is not null)
+            if (request is not null)
             {
-                committed.Value = true;
+                request.Committed = true;
             }
 
             FlushResult flush = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using DKV.Core.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -98,6 +99,7 @@ public sealed class MultiplexedClientTransport : IClientTransport
     /// Sends one request and returns the answer, which the caller must dispose. Each attempt waits at most
     /// <see cref="ClientTransportOptions.RequestTimeout"/>; the final failure is a <see cref="DkvException"/> naming the attempts made.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<IMemoryOwner<byte>> SendAsync(ulong shardId, ReadOnlyMemory<byte> request, bool idempotent, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();

@@ -96,7 +96,7 @@ public sealed class StreamDuplexConnection : IDuplexConnection
 
             await reader.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The stream broke or was closed: writers see a completed flush and the reader side sees the error.
             await reader.CompleteAsync(ex).ConfigureAwait(false);

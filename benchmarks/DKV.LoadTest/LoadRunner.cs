@@ -32,13 +32,15 @@ internal sealed class LoadRunner
     public async Task<PhaseResult> RunAsync(string operation, TimeSpan duration, bool record)
     {
         using var stop = new CancellationTokenSource(duration);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, _options.Inflight).Select(i => WorkerAsync(operation, i, record, stop.Token)).ToArray();
         var results = await Task.WhenAll(workers).ConfigureAwait(false);
         TimeSpan elapsed = clock.Elapsed;
+        long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         long[] latencies = record ? results.SelectMany(r => r.Latencies).ToArray() : [];
         Array.Sort(latencies);
-        return new PhaseResult(operation, results.Sum(r => r.Completed), results.Sum(r => r.Errors), elapsed, latencies, results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+        return new PhaseResult(operation, results.Sum(r => r.Completed), results.Sum(r => r.Errors), elapsed, latencies, results.Select(r => r.FirstError).FirstOrDefault(e => e is not null), allocated);
     }
 
     private async Task<(long Completed, long Errors, List<long> Latencies, string? FirstError)> WorkerAsync(string operation, int worker, bool record, CancellationToken stop)

@@ -76,10 +76,10 @@ try
     PhaseResult set = await runner.RunAsync("set", options.Duration, record: true);
     PhaseResult get = await runner.RunAsync("get", options.Duration, record: true);
 
-    Console.WriteLine($"{"op",-4} {"ops/s",12} {"p50 µs",10} {"p99 µs",10} {"errors",8}");
+    Console.WriteLine($"{"op",-4} {"ops/s",12} {"p50 µs",10} {"p99 µs",10} {"errors",8} {"alloc B/op",11}");
     foreach (PhaseResult r in new[] { set, get })
     {
-        Console.WriteLine($"{r.Operation,-4} {r.OpsPerSecond,12:N0} {r.PercentileMicros(0.50),10:N0} {r.PercentileMicros(0.99),10:N0} {r.Errors,8}");
+        Console.WriteLine($"{r.Operation,-4} {r.OpsPerSecond,12:N0} {r.PercentileMicros(0.50),10:N0} {r.PercentileMicros(0.99),10:N0} {r.Errors,8} {r.AllocatedBytesPerOp,11:N0}");
         if (r.FirstError is not null)
         {
             Console.WriteLine($"     first error: {r.FirstError}");

@@ -1,7 +1,7 @@
 using DKV.Core.Rpc;
 using DKV.Core.Serialization;
 using DKV.Core.Transport;
-using DKV.Serializers.Binary;
+using DKV.Serializers;
 using DKV.Transports.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,9 +20,10 @@ public sealed class ServerHarness : IAsyncDisposable
     private readonly List<IAsyncDisposable> _clients = [];
     private readonly string? _tempFolder;
 
-    private ServerHarness(string transport, ITransportFactory factory, string endpoint, string? tempFolder)
+    private ServerHarness(string transport, ITransportFactory factory, IRpcSerializer serializer, string endpoint, string? tempFolder)
     {
         Transport = transport;
+        Serializer = serializer;
         Factory = factory;
         ConfiguredEndpoint = endpoint;
         _tempFolder = tempFolder;
@@ -43,7 +44,7 @@ public sealed class ServerHarness : IAsyncDisposable
 
     public FakeLockManager Locks { get; } = new();
 
-    public IRpcSerializer Serializer { get; } = new BinarySerializer();
+    public IRpcSerializer Serializer { get; }
 
     public IServerTransport Server { get; private set; } = null!;
 
@@ -62,7 +63,15 @@ public sealed class ServerHarness : IAsyncDisposable
         return provider.GetRequiredKeyedService<ITransportFactory>(transport);
     }
 
-    public static async Task<ServerHarness> StartAsync(string transport, Func<ServerTransportOptions, ServerTransportOptions>? configure = null)
+    public static IRpcSerializer ResolveSerializer(string name)
+    {
+        var services = new ServiceCollection();
+        new SerializersPlugin().Register(services);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        return provider.GetRequiredKeyedService<IRpcSerializer>(name);
+    }
+
+    public static async Task<ServerHarness> StartAsync(string transport, Func<ServerTransportOptions, ServerTransportOptions>? configure = null, string serializer = "binary")
     {
         string? temp = null;
         string endpoint = "127.0.0.1:0";
@@ -73,7 +82,7 @@ public sealed class ServerHarness : IAsyncDisposable
             endpoint = Path.Combine(temp, "s.sock");
         }
 
-        var harness = new ServerHarness(transport, ResolveFactory(transport), endpoint, temp);
+        var harness = new ServerHarness(transport, ResolveFactory(transport), ResolveSerializer(serializer), endpoint, temp);
         await harness.StartServerAsync(configure);
         return harness;
     }

@@ -37,17 +37,6 @@ public sealed class DocumentedExamplesTests
 
         Assert.That(Convert.ToHexString(writer.WrittenSpan), Is.EqualTo(hex));
         Message decoded = s_binary.Deserialize(Convert.FromHexString(hex));
-        Assert.Multiple(() =>
-        {
-            Assert.That(decoded.Type, Is.EqualTo(message.Type));
-            Assert.That(decoded.Key, Is.EqualTo(message.Key));
-            Assert.That(decoded.ExpireIn, Is.EqualTo(message.ExpireIn));
-            Assert.That(decoded.DeleteIn, Is.EqualTo(message.DeleteIn));
-            Assert.That(decoded.Value.GetValueOrDefault().ToArray(), Is.EqualTo(message.Value.GetValueOrDefault().ToArray()));
-            Assert.That(decoded.Ok, Is.EqualTo(message.Ok));
-            Assert.That(decoded.Index, Is.EqualTo(message.Index));
-            Assert.That(decoded.ErrorCode, Is.EqualTo(message.ErrorCode));
-            Assert.That(decoded.Error, Is.EqualTo(message.Error));
-        });
+        Assert.That(decoded.ContentEquals(message), Is.True, $"decoded {decoded}");
     }
 }

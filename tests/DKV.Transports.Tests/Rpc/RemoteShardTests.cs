@@ -5,16 +5,19 @@ using DKV.Transports.Tests.Infrastructure;
 
 namespace DKV.Transports.Tests.Rpc;
 
-/// <summary><see cref="RemoteStore"/> and <see cref="RemoteLockManager"/> against a live in-process server, over each transport.</summary>
-[TestFixture("tcp")]
-[TestFixture("unix")]
+/// <summary><see cref="RemoteStore"/> and <see cref="RemoteLockManager"/> against a live in-process server, over each transport and serializer.</summary>
+[TestFixture("tcp", "binary")]
+[TestFixture("unix", "binary")]
+[TestFixture("tcp", "msgpack")]
+[TestFixture("tcp", "memorypack")]
+[TestFixture("tcp", "json")]
 [CancelAfter(30_000)]
-public sealed class RemoteShardTests(string transport)
+public sealed class RemoteShardTests(string transport, string serializer)
 {
     private ServerHarness _harness = null!;
 
     [SetUp]
-    public async Task SetUp() => _harness = await ServerHarness.StartAsync(transport);
+    public async Task SetUp() => _harness = await ServerHarness.StartAsync(transport, serializer: serializer);
 
     [TearDown]
     public async Task TearDown() => await _harness.DisposeAsync();

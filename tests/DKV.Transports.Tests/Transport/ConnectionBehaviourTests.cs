@@ -223,4 +223,50 @@ public sealed class ConnectionBehaviourTests(string transport)
         Assert.That(((ListenerServerTransport)_harness.Server).ConnectionCount, Is.EqualTo(4));
         Assert.That(_harness.Logs.Entries.Count(e => e.EventId.Id == 3002), Is.EqualTo(4));
     }
+
+    [Test]
+    public async Task Client_MaxPendingRequestsReached_NextRequestFailsAtOnceWithUnavailable()
+    {
+        RemoteStore store = await _harness.ConnectStoreAsync(o => o with { MaxPendingRequests = 2 });
+        var gate = new Gate();
+        _harness.Store.Gate = gate;
+        var held = new[] { store.GetAsync("a").AsTask(), store.GetAsync("b").AsTask() };
+        await gate.WaitForHeldAsync(2, s_wait);
+
+        var ex = await Assert.ThrowsAsync<DkvException>(async () => await store.GetAsync("c"));
+        gate.Open();
+        await Task.WhenAll(held).WaitAsync(s_wait);
+
+        Assert.That(ex!.Code, Is.EqualTo(DkvErrorCode.Unavailable));
+        Assert.That(ex.Message, Does.Contain("MaxPendingRequests"));
+        Assert.That(_harness.Store.Calls, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Server_ResponseOverItsMaxFrame_ClosesTheConnectionWithALoggedReason()
+    {
+        await _harness.Server.DisposeAsync();
+        await _harness.StartServerAsync(o => o with { MaxFrameBytes = 1024 }, _harness.ConfiguredEndpoint);
+        await _harness.Store.SetAsync("big", new byte[2000]);
+        RemoteStore store = await _harness.ConnectStoreAsync(o => o with { MaxAttempts = 1 });
+
+        var ex = await Assert.ThrowsAsync<DkvException>(async () => await store.GetAsync("big"));
+
+        Assert.That(ex!.Code, Is.EqualTo(DkvErrorCode.ConnectionLost));
+        await _harness.Logs.WaitForEventAsync(3012, s_wait);
+        Assert.That(await store.HasAsync("big"), Is.True, "the client reconnects and small answers still work");
+    }
+
+    [Test]
+    public async Task Get_CallerCancels_FailsWithCancelledAndIsNotRetried()
+    {
+        RemoteStore store = await _harness.ConnectStoreAsync(o => o with { MaxAttempts = 3 });
+        _harness.Store.Gate = new Gate();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var ex = await Assert.ThrowsAsync<DkvException>(async () => await store.GetAsync("k", cts.Token));
+
+        Assert.That(ex!.Code, Is.EqualTo(DkvErrorCode.Cancelled));
+        Assert.That(_harness.Store.Calls, Is.EqualTo(1));
+    }
 }
