@@ -152,6 +152,20 @@ public sealed class TestCluster
         }
     }
 
+    /// <summary>Ticks only the given nodes <paramref name="ticks"/> times, stabilizing after each tick.</summary>
+    public void TickOnly(int ticks, params ulong[] ids)
+    {
+        for (int i = 0; i < ticks; i++)
+        {
+            foreach (ulong id in ids)
+            {
+                _nodes[id].Raft.Tick();
+            }
+
+            Stabilize();
+        }
+    }
+
     /// <summary>Makes <paramref name="id"/> campaign and runs the election to the end.</summary>
     public TestNode Elect(ulong id)
     {
@@ -176,11 +190,14 @@ public sealed class TestCluster
 
     public void HealAll() => _cut.Clear();
 
-    /// <summary>Stops a node: it loses everything not in its storage, and messages to it are dropped.</summary>
+    /// <summary>
+    /// Stops a node: it loses everything not in its storage, and messages to it are dropped. Messages it already sent stay on
+    /// the wire.
+    /// </summary>
     public void Crash(ulong id)
     {
         _nodes[id].IsUp = false;
-        InFlight.RemoveAll(m => m.To == id || m.From == id);
+        InFlight.RemoveAll(m => m.To == id);
     }
 
     /// <summary>Rebuilds a crashed node from its storage; its state machine restarts from the storage snapshot.</summary>
