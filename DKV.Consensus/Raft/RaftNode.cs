@@ -159,9 +159,17 @@ public sealed partial class RaftNode
     /// index), and the first index to keep (<see cref="RaftConfig.CompactionTailEntries"/> entries stay behind the snapshot).
     /// Changes nothing in the core: the caller persists the plan into its storage, which the core then reads.
     /// </summary>
-    /// <exception cref="DkvException"><paramref name="index"/> is beyond the applied index or already compacted.</exception>
+    /// <exception cref="DkvException">
+    /// <paramref name="index"/> is beyond the applied index or already compacted (<see cref="DkvErrorCode.InvalidArgument"/>), or a
+    /// snapshot from the leader is being installed (<see cref="DkvErrorCode.Unavailable"/>: compact after that ready batch is advanced).
+    /// </exception>
     public CompactionPlan Compact(ulong index, ReadOnlyMemory<byte> snapshotData)
     {
+        if (_log.UnstableSnapshot is not null)
+        {
+            throw new DkvException(DkvErrorCode.Unavailable, $"cannot snapshot node {Id} at index {index}: a snapshot from the leader is being installed; compact after its ready batch is advanced");
+        }
+
         if (index > _log.Applied || index == 0)
         {
             throw new DkvException(DkvErrorCode.InvalidArgument, $"cannot snapshot at index {index}: it must be between 1 and the applied index {_log.Applied}");

@@ -72,6 +72,17 @@ public sealed class TestCluster
         }
 
         node.ReadStates.AddRange(ready.ReadStates);
+        if (ready.HardState is { } hard)
+        {
+            if (hard.Commit < node.LastCommit || hard.Term < node.LastTerm)
+            {
+                Violations.Add($"node {node.Id}: hard state moved back from term {node.LastTerm} commit {node.LastCommit} to {hard}");
+            }
+
+            node.LastCommit = hard.Commit;
+            node.LastTerm = hard.Term;
+        }
+
         node.Raft.Advance(ready);
         CheckLeaders();
         return true;
@@ -115,6 +126,35 @@ public sealed class TestCluster
 
             to.Raft.Step(m);
             delivered++;
+        }
+
+        return delivered;
+    }
+
+    /// <summary>
+    /// Delivers every message now in flight in a random order, dropping each with <paramref name="dropRate"/> and delivering a
+    /// second copy with <paramref name="duplicateRate"/>. Returns how many arrived.
+    /// </summary>
+    public int DeliverShuffled(Random random, double dropRate, double duplicateRate)
+    {
+        var batch = InFlight.ToList();
+        InFlight.Clear();
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
+        int delivered = 0;
+        foreach (RaftMessage m in batch)
+        {
+            TestNode to = _nodes[m.To];
+            if (!to.IsUp || _cut.Contains((m.From, m.To)) || random.NextDouble() < dropRate)
+            {
+                continue;
+            }
+
+            to.Raft.Step(m);
+            delivered++;
+            if (random.NextDouble() < duplicateRate)
+            {
+                InFlight.Add(m);
+            }
         }
 
         return delivered;

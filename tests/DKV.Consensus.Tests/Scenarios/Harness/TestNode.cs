@@ -32,4 +32,9 @@ public sealed class TestNode
     public List<ReadState> ReadStates { get; } = [];
 
     public ulong AppliedIndex => Raft.AppliedIndex;
+
+    /// <summary>The last persisted commit index and term (survive crashes, as the storage does).</summary>
+    internal ulong LastCommit { get; set; }
+
+    internal ulong LastTerm { get; set; }
 }
