@@ -213,6 +213,26 @@ internal sealed class RaftLog
         }
     }
 
+    /// <summary>Appends one entry right after the last one (the leader's proposal path; no allocation in the common case).</summary>
+    public void AppendNext(in LogEntry entry)
+    {
+        if (entry.Index != LastIndex + 1 || entry.Index <= Committed)
+        {
+            throw new RaftSafetyException($"entry {entry.Index} does not follow the last index {LastIndex}");
+        }
+
+        if (_unstableStart + _unstableCount == _unstable.Length)
+        {
+            var grown = new LogEntry[Math.Max(256, _unstableCount * 2)];
+            Array.Copy(_unstable, _unstableStart, grown, 0, _unstableCount);
+            _unstable = grown;
+            _unstableStart = 0;
+        }
+
+        _unstable[_unstableStart + _unstableCount] = entry;
+        _unstableCount++;
+    }
+
     /// <summary>Entries in [<paramref name="low"/>, LastIndex], cut after <paramref name="maxBytes"/> (never empty when the range is not). False when compacted.</summary>
     public bool TryGetEntries(ulong low, long maxBytes, out ReadOnlyMemory<LogEntry> entries)
     {
