@@ -97,6 +97,11 @@ internal sealed class RaftLog
         return _storage.TryGetTerm(index, out term);
     }
 
+    /// <summary>The term of an applied (hence durable) entry as the storage holds it, ignoring a snapshot still being installed.</summary>
+    public bool TryGetStoredTerm(ulong index, out ulong term) => _storage.TryGetTerm(index, out term);
+
+    public ulong StoredFirstIndex => _storage.FirstIndex;
+
     /// <summary>The term at <paramref name="index"/>, or 0 when it is compacted or beyond the log.</summary>
     public ulong Term(ulong index) => TryGetTerm(index, out ulong term) ? term : 0;
 

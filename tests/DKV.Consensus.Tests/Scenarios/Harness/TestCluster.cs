@@ -53,12 +53,37 @@ public sealed class TestCluster
     public bool ProcessOne(ulong id)
     {
         TestNode node = _nodes[id];
-        if (!node.IsUp || !node.Raft.HasReady)
+        if (node.IsUp && node.Pending is null && node.Raft.HasReady)
+        {
+            BeginReady(id);
+        }
+
+        return FinishReady(id);
+    }
+
+    /// <summary>Takes a node's next ready batch without handling it yet (inputs may arrive while it is "being persisted").</summary>
+    public bool BeginReady(ulong id)
+    {
+        TestNode node = _nodes[id];
+        if (!node.IsUp || node.Pending is not null || !node.Raft.HasReady)
         {
             return false;
         }
 
-        Ready ready = node.Raft.GetReady();
+        node.Pending = node.Raft.GetReady();
+        return true;
+    }
+
+    /// <summary>Handles the batch taken by <see cref="BeginReady"/>: persist, queue its messages, apply, acknowledge.</summary>
+    public bool FinishReady(ulong id)
+    {
+        TestNode node = _nodes[id];
+        if (!node.IsUp || node.Pending is not { } ready)
+        {
+            return false;
+        }
+
+        node.Pending = null;
         node.Storage.Persist(ready);
         InFlight.AddRange(ready.Messages);
         if (ready.Snapshot is { } snapshot)
@@ -237,6 +262,7 @@ public sealed class TestCluster
     public void Crash(ulong id)
     {
         _nodes[id].IsUp = false;
+        _nodes[id].Pending = null; // a batch not yet persisted is lost
         InFlight.RemoveAll(m => m.To == id);
     }
 

@@ -33,6 +33,9 @@ public sealed class TestNode
 
     public ulong AppliedIndex => Raft.AppliedIndex;
 
+    /// <summary>A ready batch taken but not yet persisted and acknowledged.</summary>
+    internal Ready? Pending { get; set; }
+
     /// <summary>The last persisted commit index and term (survive crashes, as the storage does).</summary>
     internal ulong LastCommit { get; set; }
 
