@@ -19,6 +19,23 @@ Task("Restore-Npm")
     }
 });
 
+Task("Restore-Native")
+    .Description("Installs libzmq5 (for the zmq transport) with apt-get where it is missing.")
+    .Does(() =>
+{
+    if (!IsRunningOnUnix() || NativeLibraryPresent("libzmq.so.5"))
+    {
+        return;
+    }
+
+    Information("libzmq.so.5 is missing: installing Debian's libzmq5");
+    if (StartProcess("apt-get", "install -y -qq libzmq5") != 0)
+    {
+        Run("apt-get", "update -qq");
+        Run("apt-get", "install -y -qq libzmq5");
+    }
+});
+
 Task("Build")
     .Description("Builds the whole solution with warnings as errors.")
     .Does(() =>
@@ -29,6 +46,7 @@ Task("Build")
 Task("Test")
     .Description("Builds, runs every test project, and prints 'N passed, N failed[, N skipped]'.")
     .IsDependentOn("Restore-Npm")
+    .IsDependentOn("Restore-Native")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -104,6 +122,13 @@ void Run(string tool, string arguments, DirectoryPath workingDirectory = null)
     {
         throw new Exception($"'{tool} {arguments}' exited with {exit}");
     }
+}
+
+bool NativeLibraryPresent(string soname)
+{
+    IEnumerable<string> output;
+    StartProcess("/sbin/ldconfig", new ProcessSettings { Arguments = "-p", RedirectStandardOutput = true }, out output);
+    return output.Any(line => line.Contains(soname));
 }
 
 // Sums the counters of every .trx file: skipped = total - passed - failed (VSTest counts ignored tests as not executed).

@@ -3,6 +3,9 @@ namespace DKV.Core.Errors;
 /// <summary>Facts about <see cref="DkvErrorCode"/> values that clients act on.</summary>
 public static class DkvErrorCodes
 {
+    /// <summary>The highest defined code; serializers that name codes cover every code up to it.</summary>
+    public const DkvErrorCode Last = DkvErrorCode.ConnectionLost;
+
     /// <summary>
     /// True when an operation that failed with <paramref name="code"/> was certainly not applied, so a write
     /// may be retried on another node without risk of applying twice.

@@ -10,7 +10,7 @@ internal static class JsonMessageReader
     private static readonly string[] s_propertyNames = ["msg_type", "key", "expireIn", "deleteIn", "value", "ok", "index", "errorCode", "err", "meta"];
 
     /// <summary>True for codes that have a name (the defined ones); others are written as numbers.</summary>
-    public static bool IsNamedErrorCode(DkvErrorCode code) => code <= DkvErrorCode.MalformedMessage;
+    public static bool IsNamedErrorCode(DkvErrorCode code) => code <= DkvErrorCodes.Last;
 
     public static Message Read(ref Utf8JsonReader reader)
     {

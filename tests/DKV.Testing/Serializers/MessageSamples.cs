@@ -32,7 +32,7 @@ public static class MessageSamples
     /// <summary>Every defined error code.</summary>
     public static IEnumerable<DkvErrorCode> AllErrorCodes()
     {
-        for (var code = DkvErrorCode.None; code <= DkvErrorCode.MalformedMessage; code++)
+        for (var code = DkvErrorCode.None; code <= DkvErrorCodes.Last; code++)
         {
             yield return code;
         }
