@@ -46,7 +46,7 @@ public sealed class UsageTests
         Assert.Multiple(() =>
         {
             Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-            Assert.That(result.Stderr, Is.EqualTo("error: transport 'tcpp' is not loaded; loaded: tcp, unix\n"));
+            Assert.That(result.Stderr, Is.EqualTo("error: transport 'tcpp' is not loaded; loaded: quic, tcp, unix, zmq\n"));
         });
     }
 
