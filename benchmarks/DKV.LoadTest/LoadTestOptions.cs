@@ -31,7 +31,7 @@ internal sealed record LoadTestOptions
 
     public const string Usage = """
         dkv load test: set and get ops/s and p50/p99 latency with many requests in flight.
-          --transport tcp|unix     transport (default tcp)
+          --transport tcp|unix|zmq transport (default tcp; zmq endpoints: host:port, tcp://, ipc://)
           --endpoint EP            server endpoint (default 127.0.0.1:8080 for tcp; required for unix unless --self-host)
           --serializer NAME        serializer (default binary)
           --shard ID               store shard id (default 100)
@@ -80,9 +80,9 @@ internal sealed record LoadTestOptions
             };
         }
 
-        if (options.Transport is not ("tcp" or "unix"))
+        if (options.Transport is not ("tcp" or "unix" or "zmq"))
         {
-            throw new ArgumentException($"--transport {options.Transport} is not supported here; use tcp or unix");
+            throw new ArgumentException($"--transport {options.Transport} is not supported here; use tcp, unix or zmq");
         }
 
         if (!options.SelfHost && options.Endpoint is null && options.Transport == "unix")

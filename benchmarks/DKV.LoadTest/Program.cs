@@ -5,6 +5,7 @@ using DKV.Core.Transport;
 using DKV.LoadTest;
 using DKV.Serializers;
 using DKV.Transports.Sockets;
+using DKV.Transports.ZeroMQ;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
 
 var services = new ServiceCollection();
 new SocketsPlugin().Register(services);
+new ZmqPlugin().Register(services);
 new SerializersPlugin().Register(services);
 await using ServiceProvider provider = services.BuildServiceProvider();
 ITransportFactory? factory = provider.GetKeyedService<ITransportFactory>(options.Transport);
