@@ -1,11 +1,12 @@
 using System.Net.Quic;
+using System.Runtime.InteropServices;
 using DKV.EndToEnd.Tests.Infrastructure;
 
 namespace DKV.EndToEnd.Tests;
 
 /// <summary>
 /// <c>dkv serve</c> on the zmq and quic transport plugins (loaded from plugins/ like every built-in) and the CLI against it.
-/// quic reports itself skipped, with the reason, where libmsquic is missing.
+/// Each reports itself skipped, with the reason, where its native library (libzmq, libmsquic) is missing.
 /// </summary>
 [TestFixture("zmq")]
 [TestFixture("quic")]
@@ -21,6 +22,11 @@ public sealed class TransportPluginCliTests(string transport)
         if (transport == "quic" && !(QuicListener.IsSupported && QuicConnection.IsSupported))
         {
             Assert.Ignore("libmsquic is not installed: dkv serve --transport quic cannot run on this machine");
+        }
+
+        if (transport == "zmq" && !NativeLibrary.TryLoad("libzmq.so.5", out _) && !NativeLibrary.TryLoad("libzmq", out _))
+        {
+            Assert.Ignore("libzmq is not installed: dkv serve --transport zmq cannot run on this machine (apt-get install libzmq5)");
         }
 
         _folder = new TempFolder();
