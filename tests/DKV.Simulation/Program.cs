@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand("dKV.NET consensus simulator and linearizability checker")
         {
             CheckCommand.Create(),
+            SimCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
