@@ -32,11 +32,17 @@ public sealed record FaultProfile
     /// <summary>Probability per fault tick (one Raft tick) that a partition forms while none is active.</summary>
     public double PartitionRate { get; init; }
 
+    /// <summary>Probability that a new partition isolates the current leader (otherwise a random node or a random split).</summary>
+    public double IsolateLeaderRate { get; init; } = 0.3;
+
     /// <summary>Probability per fault tick that an active partition heals.</summary>
     public double HealRate { get; init; } = 0.05;
 
     /// <summary>Probability per fault tick that one running node crashes.</summary>
     public double CrashRate { get; init; }
+
+    /// <summary>Probability that a crash picks the current leader rather than a random running node.</summary>
+    public double LeaderCrashBias { get; init; } = 0.4;
 
     /// <summary>Most nodes down at once (crashes beyond it are skipped).</summary>
     public int MaxDown { get; init; }
@@ -46,6 +52,12 @@ public sealed record FaultProfile
 
     /// <summary>Range of the delay before a crashed node restarts, in ms.</summary>
     public int RestartMaxMs { get; init; } = 500;
+
+    /// <summary>Probability that a node crashes right after sending a granted vote (before its next batch is synced).</summary>
+    public double CrashAfterVoteRate { get; init; }
+
+    /// <summary>Probability that a leader crashes just before sending an append that carries entries (replication cut short).</summary>
+    public double CrashBeforeAppendRate { get; init; }
 
     /// <summary>Time from writing a ready batch to its fsync completing, in ms (a crash in between loses or tears it).</summary>
     public int SyncLatencyMs { get; init; }
@@ -61,6 +73,9 @@ public sealed record FaultProfile
 
     /// <summary>Raft bytes per append message.</summary>
     public int MaxAppendBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Probability that a client sends an operation to a random node instead of the node it last used (a load balancer).</summary>
+    public double RandomTargetRate { get; init; } = 0.1;
 
     /// <summary>Concurrent clients.</summary>
     public int Clients { get; init; } = 4;
@@ -85,15 +100,17 @@ public sealed record FaultProfile
             RestartMinMs = 20,
             RestartMaxMs = random.Between(100, 1000),
             SyncLatencyMs = random.Between(0, 5),
+            CrashAfterVoteRate = calm ? 0 : random.Between(0.0, 0.05),
             SnapshotEveryEntries = random.Between(5, 150),
             CompactionTailEntries = random.Between(1, 40),
             MaxInflightMessages = random.Chance(0.3) ? 1 : random.Between(2, 64),
             MaxAppendBytes = random.Chance(0.3) ? 1 : random.Between(64, 64 * 1024),
+            RandomTargetRate = random.Between(0.0, 0.5),
             Clients = random.Between(1, 8),
         };
     }
 
     /// <summary>One line for logs.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms partition {PartitionRate:P2}/heal {HealRate:P1} crash {CrashRate:P2} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} clients {Clients}");
+        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms partition {PartitionRate:P2}/heal {HealRate:P1} crash {CrashRate:P2} crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
 }

@@ -37,7 +37,7 @@ internal sealed class SimClient
 
     public bool Busy => _handle >= 0;
 
-    private long AttemptTimeoutMs => 4L * _context.Profile.ElectionTicks * _context.Profile.TickMs;
+    private long AttemptTimeoutMs => 10L * _context.Profile.ElectionTicks * _context.Profile.TickMs;
 
     public void ScheduleNext(long delayMs) =>
         _context.Schedule(_context.Now + delayMs, new SimEvent(SimEventKind.ClientIssue, Address, 0, 0, null));
@@ -47,6 +47,11 @@ internal sealed class SimClient
         if (Busy || !_workload.TryTake(_random, out _input))
         {
             return;
+        }
+
+        if (_random.Chance(_context.Profile.RandomTargetRate))
+        {
+            _target = _random.Between(1, _nodes);
         }
 
         _handle = _workload.History.Call(_logicalId, _input, _context.Now);

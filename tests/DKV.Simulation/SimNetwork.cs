@@ -56,10 +56,13 @@ internal sealed class SimNetwork
     {
         int nodes = _side.Length - 1;
         Array.Clear(_side);
-        if (_random.Chance(0.5))
+        if (leader != 0 && _random.Chance(_context.Profile.IsolateLeaderRate))
         {
-            int isolated = leader != 0 && _random.Chance(0.6) ? leader : _random.Between(1, nodes);
-            _side[isolated] = 1;
+            _side[leader] = 1;
+        }
+        else if (_random.Chance(0.4))
+        {
+            _side[_random.Between(1, nodes)] = 1;
         }
         else
         {

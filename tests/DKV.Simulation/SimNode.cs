@@ -55,6 +55,9 @@ internal sealed class SimNode
 
     public int Crashes { get; private set; }
 
+    /// <summary>Set when this node just sent a granted vote and the fault profile chose to crash it now.</summary>
+    public bool CrashRequested { get; set; }
+
     /// <summary>Set when the stored log changed since the simulator last compared it with the other logs.</summary>
     public bool LogChanged { get; set; }
 
@@ -221,7 +224,15 @@ internal sealed class SimNode
         LogChanged |= !ready.Entries.IsEmpty || ready.Snapshot is not null;
         foreach (RaftMessage message in ready.Messages)
         {
+            // A crash chosen here stops the node mid-send: this append and every later message of the batch are lost.
+            CrashRequested |= _context.FaultsOn && CrashBeforeSending(message);
+            if (CrashRequested)
+            {
+                break;
+            }
+
             _network.SendRaft(message);
+            CrashRequested |= _context.FaultsOn && CrashAfterSending(message);
         }
 
         if (ready.Snapshot is { } snapshot)
@@ -243,13 +254,25 @@ internal sealed class SimNode
         MaybeCompact();
     }
 
+    private bool CrashAfterSending(RaftMessage message) =>
+        message.Type == RaftMessageType.VoteResponse && !message.Reject && _random.Chance(_context.Profile.CrashAfterVoteRate);
+
+    private bool CrashBeforeSending(RaftMessage message) =>
+        message.Type == RaftMessageType.Append && !message.Entries.IsEmpty && _random.Chance(_context.Profile.CrashBeforeAppendRate);
+
     private void Redirect(ClientRequest request)
     {
         int hint = _raft is { LeaderId: not 0 } raft && raft.LeaderId != (ulong)Id ? (int)raft.LeaderId : 0;
         Respond(request, new ClientResponse(request.RequestId, true, hint, default, 0, 0));
     }
 
-    private void Respond(ClientRequest request, ClientResponse response) => _network.SendClient(Id, request.Client, response);
+    private void Respond(ClientRequest request, ClientResponse response)
+    {
+        if (!CrashRequested)
+        {
+            _network.SendClient(Id, request.Client, response);
+        }
+    }
 
     private void RestoreSnapshot(RaftSnapshot snapshot)
     {

@@ -35,11 +35,16 @@ public sealed partial class Simulator
         {
             var up = _nodes.Where(n => n.IsUp).ToList();
             int leader = CurrentLeader();
-            SimNode victim = leader != 0 && _faults.Chance(0.4) ? Node(leader) : up[_faults.Next(up.Count)];
-            int lost = victim.Crash();
-            _context.Trace.Add(0xC0A5UL ^ ((ulong)victim.Id << 8) ^ (ulong)lost);
-            _context.Schedule(_context.Now + _faults.Between(Profile.RestartMinMs, Profile.RestartMaxMs), new SimEvent(SimEventKind.Restart, victim.Id, victim.Incarnation, 0, null));
+            Crash(leader != 0 && _faults.Chance(Profile.LeaderCrashBias) ? Node(leader) : up[_faults.Next(up.Count)]);
         }
+    }
+
+    private void Crash(SimNode victim)
+    {
+        victim.CrashRequested = false;
+        int lost = victim.Crash();
+        _context.Trace.Add(0xC0A5UL ^ ((ulong)victim.Id << 8) ^ (ulong)lost);
+        _context.Schedule(_context.Now + _faults.Between(Profile.RestartMinMs, Profile.RestartMaxMs), new SimEvent(SimEventKind.Restart, victim.Id, victim.Incarnation, 0, null));
     }
 
     private void Restart(SimEvent simEvent)
@@ -89,6 +94,14 @@ public sealed partial class Simulator
 
     private void CheckStep()
     {
+        foreach (SimNode node in _nodes)
+        {
+            if (node.CrashRequested && node.IsUp)
+            {
+                Crash(node);
+            }
+        }
+
         _monitor.CheckStep(_nodes);
         foreach (SimNode changed in _nodes)
         {

@@ -34,7 +34,7 @@ public sealed partial class Simulator
         _faults = root.Fork();
         _network = new SimNetwork(_context, root.Fork(), options.Nodes);
         _monitor = new SafetyMonitor(_context);
-        int keys = options.Keys > 0 ? options.Keys : Math.Max(2, options.Operations / 100);
+        int keys = options.Keys > 0 ? options.Keys : Math.Max(2, options.Operations / 20);
         _workload = new Workload(options.Operations, keys);
         ulong[] voters = Enumerable.Range(1, options.Nodes).Select(i => (ulong)i).ToArray();
         for (int id = 1; id <= options.Nodes; id++)

@@ -188,6 +188,35 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
         _prev[_next[call]] = call;
     }
 
+    /// <summary>
+    /// Within each run of calls between two returns, moves calls of operations with an unknown outcome after the others. Sound:
+    /// a call is a candidate exactly when every return before it is linearized, and the move crosses no return. It makes the
+    /// depth-first search try definite operations first, so unknown writes are applied only when they are needed.
+    /// </summary>
+    private void PutPendingCallsLast(List<(long Time, int Kind, int Op)> events)
+    {
+        int runStart = 0;
+        for (int i = 0; i <= events.Count; i++)
+        {
+            if (i < events.Count && events[i].Kind == 0)
+            {
+                continue;
+            }
+
+            if (i - runStart > 1)
+            {
+                var run = events.GetRange(runStart, i - runStart);
+                var ordered = run.Where(e => !_ops[e.Op].IsPending).Concat(run.Where(e => _ops[e.Op].IsPending)).ToList();
+                for (int k = 0; k < ordered.Count; k++)
+                {
+                    events[runStart + k] = ordered[k];
+                }
+            }
+
+            runStart = i + 1;
+        }
+    }
+
     private void BuildList()
     {
         // Events sorted by time; at equal times calls come before returns (closed intervals), then by operation order.
@@ -199,6 +228,7 @@ internal sealed class PartitionSearch<TState, TInput, TOutput>
         }
 
         events.Sort();
+        PutPendingCallsLast(events);
         var callEntry = new int[_ops.Count];
         int previous = 0;
         _prev[0] = -1;
