@@ -68,6 +68,12 @@ public sealed record FaultProfile
     /// <summary>Entries kept behind a snapshot.</summary>
     public int CompactionTailEntries { get; init; } = 20;
 
+    /// <summary>Raft pre-vote on or off (both are safe; the swarm runs both).</summary>
+    public bool PreVote { get; init; } = true;
+
+    /// <summary>Raft check-quorum on or off (both are safe; the swarm runs both).</summary>
+    public bool CheckQuorum { get; init; } = true;
+
     /// <summary>Raft append messages in flight per follower.</summary>
     public int MaxInflightMessages { get; init; } = 64;
 
@@ -101,6 +107,11 @@ public sealed record FaultProfile
             RestartMaxMs = random.Between(100, 1000),
             SyncLatencyMs = random.Between(0, 5),
             CrashAfterVoteRate = calm ? 0 : random.Between(0.0, 0.05),
+            CrashBeforeAppendRate = calm || random.Chance(0.5) ? 0 : random.Between(0.0, 0.05),
+            LeaderCrashBias = random.Between(0.1, 0.9),
+            IsolateLeaderRate = random.Between(0.0, 0.8),
+            PreVote = random.Chance(0.8),
+            CheckQuorum = random.Chance(0.8),
             SnapshotEveryEntries = random.Between(5, 150),
             CompactionTailEntries = random.Between(1, 40),
             MaxInflightMessages = random.Chance(0.3) ? 1 : random.Between(2, 64),
@@ -112,5 +123,5 @@ public sealed record FaultProfile
 
     /// <summary>One line for logs.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms partition {PartitionRate:P2}/heal {HealRate:P1} crash {CrashRate:P2} crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
+        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t preVote {PreVote} checkQuorum {CheckQuorum} drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms partition {PartitionRate:P2}/heal {HealRate:P1} (isolate leader {IsolateLeaderRate:P0}) crash {CrashRate:P2} (leader bias {LeaderCrashBias:P0}) crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
 }

@@ -96,6 +96,8 @@ public sealed partial class Simulator
             MaxInflightMessages = Profile.MaxInflightMessages,
             MaxAppendBytes = Profile.MaxAppendBytes,
             CompactionTailEntries = (ulong)Profile.CompactionTailEntries,
+            PreVote = Profile.PreVote,
+            CheckQuorum = Profile.CheckQuorum,
         };
         return _options.ConfigureNode?.Invoke(config) ?? config;
     }

@@ -21,6 +21,7 @@ public sealed class PlantedBugTests
         PartitionRate = 0.1,
         HealRate = 0.03,
         IsolateLeaderRate = 0.9,
+        CheckQuorum = false,
         DropRate = 0.01,
         DelayMeanMs = 2,
         CrashRate = 0.01,
@@ -68,7 +69,7 @@ public sealed class PlantedBugTests
     [CancelAfter(300_000)]
     public void Simulator_ReadWithoutLeadershipCheck_FindsStaleRead(CancellationToken cancellation)
     {
-        SimResult found = FindViolation(PlantedBugs.ReadWithoutLeadershipCheck, s_stalePartitions, nodes: 3, checkQuorum: false, maxSeeds: 64, cancellation);
+        SimResult found = FindViolation(PlantedBugs.ReadWithoutLeadershipCheck, s_stalePartitions, nodes: 3, maxSeeds: 64, cancellation);
         Assert.That(found.Violation, Does.StartWith("linearizability: not linearizable"), found.Violation);
     }
 
@@ -76,7 +77,7 @@ public sealed class PlantedBugTests
     [CancelAfter(300_000)]
     public void Simulator_VoteBeforePersist_FindsTwoLeadersInOneTerm(CancellationToken cancellation)
     {
-        SimResult found = FindViolation(PlantedBugs.VoteBeforePersist, s_crashAfterVote, nodes: 3, checkQuorum: true, maxSeeds: 400, cancellation);
+        SimResult found = FindViolation(PlantedBugs.VoteBeforePersist, s_crashAfterVote, nodes: 3, maxSeeds: 400, cancellation);
         Assert.That(found.Violation, Is.Not.Null);
     }
 
@@ -84,7 +85,7 @@ public sealed class PlantedBugTests
     [CancelAfter(300_000)]
     public void Simulator_CommitPreviousTermByCount_FindsLostCommit(CancellationToken cancellation)
     {
-        SimResult found = FindViolation(PlantedBugs.CommitPreviousTermByCount, s_figure8, nodes: 3, checkQuorum: true, maxSeeds: 200, cancellation);
+        SimResult found = FindViolation(PlantedBugs.CommitPreviousTermByCount, s_figure8, nodes: 3, maxSeeds: 200, cancellation);
         Assert.That(found.Violation, Does.Contain("leader completeness").Or.Contain("state machine safety").Or.Contain("durability"), found.Violation);
     }
 
@@ -94,28 +95,24 @@ public sealed class PlantedBugTests
     [CancelAfter(300_000)]
     public void Simulator_HarshProfileWithoutBugs_NoViolation(string name, CancellationToken cancellation)
     {
-        (FaultProfile profile, bool checkQuorum) = name switch
+        FaultProfile profile = name switch
         {
-            "stale-partitions" => (s_stalePartitions, false),
-            "crash-after-vote" => (s_crashAfterVote, true),
-            _ => (s_figure8, true),
+            "stale-partitions" => s_stalePartitions,
+            "crash-after-vote" => s_crashAfterVote,
+            _ => s_figure8,
         };
-        var results = SeedRunner.Run(1, 48, 3, 300, Environment.ProcessorCount, options => options with
-        {
-            Profile = profile,
-            ConfigureNode = config => config with { CheckQuorum = checkQuorum },
-        }, cancellationToken: cancellation);
+        var results = SeedRunner.Run(1, 48, 3, 300, Environment.ProcessorCount, options => options with { Profile = profile }, cancellationToken: cancellation);
         Assert.That(results.Where(r => !r.Passed).Select(r => $"seed {r.Seed}: {r.Violation}"), Is.Empty);
     }
 
-    private static SimResult FindViolation(PlantedBugs bug, FaultProfile profile, int nodes, bool checkQuorum, int maxSeeds, CancellationToken cancellation)
+    private static SimResult FindViolation(PlantedBugs bug, FaultProfile profile, int nodes, int maxSeeds, CancellationToken cancellation)
     {
         for (ulong start = 1; start <= (ulong)maxSeeds; start += ChunkSeeds)
         {
             var results = SeedRunner.Run(start, ChunkSeeds, nodes, 300, Environment.ProcessorCount, options => options with
             {
                 Profile = profile,
-                ConfigureNode = config => config with { PlantedBugs = bug, CheckQuorum = checkQuorum },
+                ConfigureNode = config => config with { PlantedBugs = bug },
             }, cancellationToken: cancellation);
 
             // A checker that ran out of budget proves nothing: only a definite violation counts.
