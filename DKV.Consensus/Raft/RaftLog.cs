@@ -97,6 +97,11 @@ internal sealed class RaftLog
         return _storage.TryGetTerm(index, out term);
     }
 
+    /// <summary>The term of an applied (hence durable) entry as the storage holds it, ignoring a snapshot still being installed.</summary>
+    public bool TryGetStoredTerm(ulong index, out ulong term) => _storage.TryGetTerm(index, out term);
+
+    public ulong StoredFirstIndex => _storage.FirstIndex;
+
     /// <summary>The term at <paramref name="index"/>, or 0 when it is compacted or beyond the log.</summary>
     public ulong Term(ulong index) => TryGetTerm(index, out ulong term) ? term : 0;
 
@@ -211,6 +216,26 @@ internal sealed class RaftLog
         {
             _unstableOffset = first;
         }
+    }
+
+    /// <summary>Appends one entry right after the last one (the leader's proposal path; no allocation in the common case).</summary>
+    public void AppendNext(in LogEntry entry)
+    {
+        if (entry.Index != LastIndex + 1 || entry.Index <= Committed)
+        {
+            throw new RaftSafetyException($"entry {entry.Index} does not follow the last index {LastIndex}");
+        }
+
+        if (_unstableStart + _unstableCount == _unstable.Length)
+        {
+            var grown = new LogEntry[Math.Max(256, _unstableCount * 2)];
+            Array.Copy(_unstable, _unstableStart, grown, 0, _unstableCount);
+            _unstable = grown;
+            _unstableStart = 0;
+        }
+
+        _unstable[_unstableStart + _unstableCount] = entry;
+        _unstableCount++;
     }
 
     /// <summary>Entries in [<paramref name="low"/>, LastIndex], cut after <paramref name="maxBytes"/> (never empty when the range is not). False when compacted.</summary>

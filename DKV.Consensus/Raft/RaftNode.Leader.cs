@@ -176,7 +176,7 @@ public sealed partial class RaftNode
 
     private void AppendOwn(in LogEntry entry)
     {
-        _log.Append(new ReadOnlyMemory<LogEntry>([entry]));
+        _log.AppendNext(entry);
         _uncommittedBytes += entry.SizeBytes;
         _appendPending = true;
     }

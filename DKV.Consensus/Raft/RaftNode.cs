@@ -159,22 +159,24 @@ public sealed partial class RaftNode
     /// index), and the first index to keep (<see cref="RaftConfig.CompactionTailEntries"/> entries stay behind the snapshot).
     /// Changes nothing in the core: the caller persists the plan into its storage, which the core then reads.
     /// </summary>
-    /// <exception cref="DkvException"><paramref name="index"/> is beyond the applied index or already compacted.</exception>
+    /// <remarks>May be called between <see cref="GetReady"/> and <see cref="Advance"/>, and while a leader's snapshot is being installed
+    /// (the plan then refers to the storage as it is, which the incoming snapshot replaces later).</remarks>
+    /// <exception cref="DkvException"><paramref name="index"/> is beyond the applied index or already compacted (<see cref="DkvErrorCode.InvalidArgument"/>).</exception>
     public CompactionPlan Compact(ulong index, ReadOnlyMemory<byte> snapshotData)
     {
         if (index > _log.Applied || index == 0)
         {
-            throw new DkvException(DkvErrorCode.InvalidArgument, $"cannot snapshot at index {index}: it must be between 1 and the applied index {_log.Applied}");
+            throw new DkvException(DkvErrorCode.InvalidArgument, $"cannot snapshot node {Id} at index {index}: it must be between 1 and the applied index {_log.Applied}");
         }
 
-        if (!_log.TryGetTerm(index, out ulong term))
+        if (!_log.TryGetStoredTerm(index, out ulong term))
         {
-            throw new DkvException(DkvErrorCode.InvalidArgument, $"cannot snapshot at index {index}: it is already compacted (first index {_log.FirstIndex})");
+            throw new DkvException(DkvErrorCode.InvalidArgument, $"cannot snapshot node {Id} at index {index}: it is already compacted (first stored index {_log.StoredFirstIndex})");
         }
 
         ulong keep = index + 1 > _config.CompactionTailEntries ? index + 1 - _config.CompactionTailEntries : 1;
         var snapshot = new RaftSnapshot(new SnapshotMetadata(index, term, [.. _voters]), snapshotData);
-        return new CompactionPlan(snapshot, Math.Max(keep, _log.FirstIndex));
+        return new CompactionPlan(snapshot, Math.Max(keep, _log.StoredFirstIndex));
     }
 
     /// <summary>The transport could not reach <paramref name="to"/>: a leader stops streaming to it and probes instead.</summary>
