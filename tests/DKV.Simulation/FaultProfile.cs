@@ -23,6 +23,12 @@ public sealed record FaultProfile
     /// <summary>Probability that a Raft message is delivered twice.</summary>
     public double DuplicateRate { get; init; }
 
+    /// <summary>
+    /// Probability that a Raft message may overtake earlier ones on its link; otherwise each link delivers in order, as the TCP
+    /// peer transport does. Heavy reordering collapses pipelined replication (every out-of-order append is refused and re-probed).
+    /// </summary>
+    public double ReorderRate { get; init; }
+
     /// <summary>Minimum one-way delay in ms.</summary>
     public int DelayMinMs { get; init; } = 1;
 
@@ -98,6 +104,7 @@ public sealed record FaultProfile
             DropRate = calm ? 0 : random.Between(0.0, 0.2),
             DuplicateRate = calm ? 0 : random.Between(0.0, 0.1),
             DelayMinMs = random.Between(0, 3),
+            ReorderRate = calm || random.Chance(0.5) ? 0 : random.Between(0.0, 0.2),
             DelayMeanMs = random.Between(0.0, 15.0),
             PartitionRate = calm || nodes == 1 ? 0 : random.Between(0.0, 0.03),
             HealRate = random.Between(0.02, 0.1),
@@ -123,5 +130,5 @@ public sealed record FaultProfile
 
     /// <summary>One line for logs.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t preVote {PreVote} checkQuorum {CheckQuorum} drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms partition {PartitionRate:P2}/heal {HealRate:P1} (isolate leader {IsolateLeaderRate:P0}) crash {CrashRate:P2} (leader bias {LeaderCrashBias:P0}) crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
+        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t preVote {PreVote} checkQuorum {CheckQuorum} drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms reorder {ReorderRate:P1} partition {PartitionRate:P2}/heal {HealRate:P1} (isolate leader {IsolateLeaderRate:P0}) crash {CrashRate:P2} (leader bias {LeaderCrashBias:P0}) crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
 }

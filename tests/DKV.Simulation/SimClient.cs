@@ -81,6 +81,7 @@ internal sealed class SimClient
         else
         {
             _workload.History.Unknown(_handle, KvOutput.Unknown);
+            _workload.NoteUnknown(_input.Key);
         }
 
         _handle = -1;

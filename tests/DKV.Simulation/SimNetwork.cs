@@ -12,12 +12,14 @@ internal sealed class SimNetwork
     private readonly SimContext _context;
     private readonly SimRandom _random;
     private readonly int[] _side;
+    private readonly long[,] _lastDelivery;
 
     public SimNetwork(SimContext context, SimRandom random, int nodes)
     {
         _context = context;
         _random = random;
         _side = new int[nodes + 1];
+        _lastDelivery = new long[nodes + 1, nodes + 1];
     }
 
     public bool IsPartitioned { get; private set; }
@@ -34,10 +36,10 @@ internal sealed class SimNetwork
             return;
         }
 
-        Deliver(from, to, message);
+        DeliverOnLink(from, to, message);
         if (_context.FaultsOn && _random.Chance(profile.DuplicateRate))
         {
-            Deliver(from, to, message);
+            DeliverOnLink(from, to, message);
         }
     }
 
@@ -83,10 +85,22 @@ internal sealed class SimNetwork
 
     public string Describe() => IsPartitioned ? string.Join("|", _side.Skip(1)) : "healed";
 
+    private void DeliverOnLink(int from, int to, RaftMessage message)
+    {
+        long at = _context.Now + Delay();
+        if (!(_context.FaultsOn && _random.Chance(_context.Profile.ReorderRate)))
+        {
+            at = Math.Max(at, _lastDelivery[from, to]);
+            _lastDelivery[from, to] = at;
+        }
+
+        _context.Schedule(at, new SimEvent(SimEventKind.Deliver, to, 0, from, message));
+    }
+
+    private long Delay() => _context.Profile.DelayMinMs + (long)_random.Exponential(_context.Profile.DelayMeanMs);
+
     private void Deliver(int from, int to, object payload)
     {
-        var profile = _context.Profile;
-        long delay = profile.DelayMinMs + (long)_random.Exponential(profile.DelayMeanMs);
-        _context.Schedule(_context.Now + delay, new SimEvent(SimEventKind.Deliver, to, 0, from, payload));
+        _context.Schedule(_context.Now + Delay(), new SimEvent(SimEventKind.Deliver, to, 0, from, payload));
     }
 }

@@ -161,7 +161,8 @@ internal sealed class SimNode
         }
         else
         {
-            ProposeResult result = raft.Role == RaftRole.Leader ? raft.Propose(KvCommand.Encode(request.Input)) : default;
+            // A follower refuses (NotLeader/NoLeader) without taking the entry: the client is redirected, nothing was applied.
+            ProposeResult result = raft.Propose(KvCommand.Encode(request.Input));
             if (result.IsAccepted)
             {
                 _pendingWrites[result.Index] = (result.Term, request);
@@ -222,6 +223,10 @@ internal sealed class SimNode
         _storage.Persist(ready);
         _monitor.OnPersisted(Id, ready.Entries.Span);
         LogChanged |= !ready.Entries.IsEmpty || ready.Snapshot is not null;
+        if (!ready.Entries.IsEmpty)
+        {
+            RefuseOverwrittenProposals();
+        }
         foreach (RaftMessage message in ready.Messages)
         {
             // A crash chosen here stops the node mid-send: this append and every later message of the batch are lost.
@@ -289,6 +294,28 @@ internal sealed class SimNode
         foreach (ulong pending in _pendingWrites.Keys.Where(k => k <= index).ToList())
         {
             _pendingWrites.Remove(pending);
+        }
+    }
+
+    /// <summary>
+    /// A proposal whose entry was replaced in this log by a leader of a later term can never commit (leader completeness):
+    /// tell its client at once (definitely not applied) instead of letting it time out as unknown.
+    /// </summary>
+    private void RefuseOverwrittenProposals()
+    {
+        List<ulong>? refused = null;
+        foreach ((ulong index, (ulong term, _)) in _pendingWrites)
+        {
+            if (_storage.TryGetTerm(index, out ulong stored) && stored != term)
+            {
+                (refused ??= []).Add(index);
+            }
+        }
+
+        foreach (ulong index in refused ?? [])
+        {
+            _pendingWrites.Remove(index, out var pending);
+            Respond(pending.Request, new ClientResponse(pending.Request.RequestId, true, 0, default, 0, 0));
         }
     }
 

@@ -26,7 +26,7 @@ public sealed record SimOptions
     /// <summary>Simulated time allowed after faults stop for every node to converge, in ms.</summary>
     public long ConvergenceMs { get; init; } = 60 * 1000;
 
-    /// <summary>Keys the clients use; 0 picks one key per 20 operations (at least 2), keeping each key's history small.</summary>
+    /// <summary>Keys in use at once (each retires after a bounded number of operations); 0 means 4.</summary>
     public int Keys { get; init; }
 
     /// <summary>Throws when a setting is out of range, naming it and the fix.</summary>

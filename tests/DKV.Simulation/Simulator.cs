@@ -34,7 +34,7 @@ public sealed partial class Simulator
         _faults = root.Fork();
         _network = new SimNetwork(_context, root.Fork(), options.Nodes);
         _monitor = new SafetyMonitor(_context);
-        int keys = options.Keys > 0 ? options.Keys : Math.Max(2, options.Operations / 20);
+        int keys = options.Keys > 0 ? options.Keys : 4;
         _workload = new Workload(options.Operations, keys);
         ulong[] voters = Enumerable.Range(1, options.Nodes).Select(i => (ulong)i).ToArray();
         for (int id = 1; id <= options.Nodes; id++)
@@ -47,6 +47,9 @@ public sealed partial class Simulator
             _clients.Add(new SimClient(ClientAddressBase + c, options.Nodes, _context, _network, _workload, root.Fork()));
         }
     }
+
+    /// <summary>The recorded client history once <see cref="Run"/> finished with every operation ended; null before.</summary>
+    public IReadOnlyList<Operation<KvInput, KvOutput>>? History { get; private set; }
 
     /// <summary>The fault profile in use (drawn from the seed unless given).</summary>
     public FaultProfile Profile { get; }
@@ -77,6 +80,7 @@ public sealed partial class Simulator
         if (_workload.History.OpenCount == 0)
         {
             var ops = _workload.History.Build();
+            History = ops;
             operations = ops.Count;
             unknown = ops.Count(o => o.IsPending);
         }

@@ -5,22 +5,32 @@ using DKV.Testing.Linearizability.Models;
 namespace DKV.Simulation;
 
 /// <summary>
-/// The operations all clients share: a fixed budget, a small key set (each key's history stays small enough to check),
-/// unique written values, and compare-and-delete aimed at recently written values so it sometimes applies.
-/// Also the recorded history and the acknowledged writes.
+/// The operations all clients share: a fixed budget, a few active keys that are retired (replaced by fresh ones) after
+/// <see cref="MaxOperationsPerKey"/> operations or <see cref="MaxUnknownPerKey"/> unknown outcomes (Jepsen's ops-per-key limit:
+/// it keeps every key's history small enough to check), unique written values, and compare-and-delete aimed at recently written
+/// values so it sometimes applies. Also holds the recorded history and the acknowledged writes.
 /// </summary>
 internal sealed class Workload
 {
-    private readonly string[] _keys;
+    public const int MaxOperationsPerKey = 30;
+    public const int MaxUnknownPerKey = 6;
+
+    private readonly string[] _active;
+    private readonly Dictionary<string, (int Operations, int Unknown)> _usage = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _lastWritten = new(StringComparer.Ordinal);
     private int _remaining;
     private int _nextValue;
+    private int _nextKey;
     private int _nextLogicalClient;
 
-    public Workload(int operations, int keys)
+    public Workload(int operations, int activeKeys)
     {
         _remaining = operations;
-        _keys = Enumerable.Range(0, keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture)).ToArray();
+        _active = new string[activeKeys];
+        for (int i = 0; i < activeKeys; i++)
+        {
+            _active[i] = NewKey();
+        }
     }
 
     public History<KvInput, KvOutput> History { get; } = new();
@@ -34,6 +44,13 @@ internal sealed class Workload
 
     public int NewLogicalClient() => _nextLogicalClient++;
 
+    /// <summary>Counts an unknown outcome against its key, so a key with many retires early.</summary>
+    public void NoteUnknown(string key)
+    {
+        var usage = _usage[key];
+        _usage[key] = (usage.Operations, usage.Unknown + 1);
+    }
+
     public bool TryTake(SimRandom random, out KvInput input)
     {
         if (_remaining == 0)
@@ -44,7 +61,16 @@ internal sealed class Workload
 
         _remaining--;
         Issued++;
-        string key = _keys[random.Next(_keys.Length)];
+        int slot = random.Next(_active.Length);
+        var usage = _usage[_active[slot]];
+        if (usage.Operations >= MaxOperationsPerKey || usage.Unknown >= MaxUnknownPerKey)
+        {
+            _active[slot] = NewKey();
+            usage = (0, 0);
+        }
+
+        string key = _active[slot];
+        _usage[key] = (usage.Operations + 1, usage.Unknown);
         int roll = random.Next(100);
         input = roll switch
         {
@@ -55,6 +81,13 @@ internal sealed class Workload
             _ => KvInput.CompareAndDelete(key, _lastWritten.TryGetValue(key, out string? last) && random.Chance(0.8) ? last : "v-none"),
         };
         return true;
+    }
+
+    private string NewKey()
+    {
+        string key = "k" + (_nextKey++).ToString(CultureInfo.InvariantCulture);
+        _usage[key] = (0, 0);
+        return key;
     }
 
     private string NewValue(string key)

@@ -35,6 +35,12 @@ public sealed class SimulationSliceTests
             $"ran {results.Count} seeds ({string.Join(", ", results.GroupBy(r => r.Nodes).OrderBy(g => g.Key).Select(g => $"{g.Count()} x {g.Key} nodes"))}), {violated.Count} violated, " +
             $"{results.Sum(r => r.Operations)} operations checked ({results.Sum(r => r.Unknown)} unknown), {results.Sum(r => r.Crashes)} crashes, " +
             $"{results.Sum(r => r.Events)} events, {elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores"));
+        // The determinism self-check (FoundationDB's "unseed" check): every 50th seed runs again and must replay event for event.
+        var replays = results.Where((_, i) => i % 50 == 0).ToList();
+        var mismatched = replays.Where(r => new Simulator(new SimOptions { Seed = r.Seed, Nodes = r.Nodes, Operations = Operations }).Run().TraceHash != r.TraceHash)
+            .Select(r => r.Seed).ToList();
+        TestContext.Out.WriteLine($"replayed {replays.Count} seeds: {replays.Count - mismatched.Count} identical");
+        Assert.That(mismatched, Is.Empty, "seeds whose second run differed from the first");
         Assert.That(results, Has.Count.EqualTo(count));
         Assert.That(results.Select(r => r.Nodes).Distinct().Order(), Is.EqualTo(new[] { 1, 3, 5 }));
         Assert.That(results.Sum(r => r.Crashes), Is.GreaterThan(0), "faults must be on");
