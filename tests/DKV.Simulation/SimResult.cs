@@ -3,6 +3,7 @@ namespace DKV.Simulation;
 /// <summary>The outcome of one seed.</summary>
 /// <param name="Seed">The seed.</param>
 /// <param name="Nodes">Cluster size.</param>
+/// <param name="OperationBudget">Client operations the run was asked to issue.</param>
 /// <param name="Violation">What failed, or null when every check passed.</param>
 /// <param name="TraceHash">The rolling hash of every event (equal for equal runs).</param>
 /// <param name="Events">Events processed.</param>
@@ -14,6 +15,7 @@ namespace DKV.Simulation;
 public sealed record SimResult(
     ulong Seed,
     int Nodes,
+    int OperationBudget,
     string? Violation,
     ulong TraceHash,
     long Events,
@@ -27,5 +29,6 @@ public sealed record SimResult(
     public bool Passed => Violation is null;
 
     /// <summary>The command that replays this seed.</summary>
-    public string ReplayCommand => $"dotnet run --project tests/DKV.Simulation -c Release -- sim --seeds 1 --start-seed {Seed} --nodes {Nodes}";
+    public string ReplayCommand => $"dotnet run --project tests/DKV.Simulation -c Release -- sim --seeds 1 --start-seed {Seed} --nodes {Nodes}"
+        + (OperationBudget == 500 ? string.Empty : $" --ops {OperationBudget}");
 }

@@ -74,6 +74,11 @@ public sealed partial class Simulator
         {
             violation = $"at {_context.Now} ms: the Raft core stopped on its own safety check: {ex.Message}";
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Any other failure (core or harness) is reported with its seed rather than tearing down the whole seed range.
+            violation = $"at {_context.Now} ms: unexpected {ex.GetType().Name}: {ex.Message} at {ex.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}";
+        }
 
         int unknown = 0;
         int operations = 0;
@@ -85,7 +90,7 @@ public sealed partial class Simulator
             unknown = ops.Count(o => o.IsPending);
         }
 
-        return new SimResult(_options.Seed, _options.Nodes, violation, _context.Trace.Value, _context.Trace.Count, _context.Now, operations, unknown, _nodes.Sum(n => n.Crashes), Profile);
+        return new SimResult(_options.Seed, _options.Nodes, _options.Operations, violation, _context.Trace.Value, _context.Trace.Count, _context.Now, operations, unknown, _nodes.Sum(n => n.Crashes), Profile);
     }
 
     private RaftConfig NodeConfig(int id, ulong[] voters)
