@@ -1,7 +1,7 @@
 namespace DKV.Consensus.Raft;
 
 /// <summary>How the leader replicates to one follower.</summary>
-public enum ProgressState : byte
+internal enum ProgressState : byte
 {
     /// <summary>The match point is unknown: send one append at a time and wait for the answer.</summary>
     Probe = 0,

@@ -149,7 +149,8 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         ulong newOffset = plan.FirstIndexToKeep - 1;
         TryGetTerm(newOffset, out ulong newOffsetTerm);
         int drop = (int)(newOffset - _offsetIndex);
-        var fresh = new LogEntry[Math.Max(64, (_count - drop) * 2)];
+        // Keep the capacity: a log that is compacted regularly then stops growing (and reallocating) after its first cycle.
+        var fresh = new LogEntry[Math.Max(_entries.Length, Math.Max(64, (_count - drop) * 2))];
         Array.Copy(_entries, drop, fresh, 0, _count - drop);
         _entries = fresh;
         _count -= drop;

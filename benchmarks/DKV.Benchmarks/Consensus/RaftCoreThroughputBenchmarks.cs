@@ -11,7 +11,7 @@ namespace DKV.Benchmarks.Consensus;
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class RaftCoreThroughputBenchmarks
 {
-    private const int ProposalsPerInvoke = 100_000;
+    private const int ProposalsPerInvoke = 200_000;
     private readonly byte[] _payload = new byte[128];
     private InMemoryRaftCluster _cluster = null!;
 

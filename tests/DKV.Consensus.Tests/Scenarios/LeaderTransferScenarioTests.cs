@@ -70,4 +70,26 @@ public sealed class LeaderTransferScenarioTests
         Assert.That(cluster[1].Raft.TransferLeader(1), Is.EqualTo(ProposalStatus.Rejected));
         Assert.That(cluster[1].Raft.TransferLeader(9), Is.EqualTo(ProposalStatus.Rejected));
     }
+
+    [Test]
+    public void Transfer_HigherTermAppears_TransferAbortedAndProposalsResumeAtNewLeader()
+    {
+        var cluster = new TestCluster(3);
+        cluster.Elect(1);
+        cluster.Isolate(1, 3);
+        cluster[1].Raft.TransferLeader(3);
+        Assert.That(cluster[1].Raft.Status.LeadTransferee, Is.EqualTo(3UL));
+
+        // Nodes 2 and 3 elect a leader in a higher term; node 1 learns the term and drops the transfer with its leadership.
+        cluster.Isolate(1);
+        cluster.TickOnly(30, 2, 3);
+        cluster.HealAll();
+        cluster.TickAll(3);
+
+        TestNode leader = cluster.Leader!;
+        Assert.That(leader.Id, Is.Not.EqualTo(1UL));
+        Assert.That(cluster[1].Raft.Status.LeadTransferee, Is.Zero);
+        Assert.That(cluster.Propose(leader.Id, "after").IsAccepted, Is.True);
+        Assert.That(cluster.Violations, Is.Empty);
+    }
 }

@@ -110,4 +110,25 @@ public sealed class PartitionScenarioTests
         Assert.That(cluster.AppliedData(3), Is.EqualTo(new[] { "only on 1 and 2" }));
         Assert.That(cluster.Violations, Is.Empty);
     }
+
+    [Test]
+    public void CheckQuorum_CandidateStuckAtHigherTerm_FreedAndGroupConverges()
+    {
+        // Without pre-vote, an isolated node inflates its term; with check-quorum the others ignore its votes while their
+        // leader is live, but the leader's appends make it answer with its term, so the group moves past it and converges.
+        var cluster = new TestCluster(3, (_, c) => c with { PreVote = false, CheckQuorum = true });
+        cluster.Elect(1);
+        cluster.Isolate(3);
+        cluster.TickAll(60);
+        Assert.That(cluster[3].Raft.Role, Is.EqualTo(RaftRole.Candidate));
+        ulong stuckTerm = cluster[3].Raft.Term;
+
+        cluster.HealAll();
+        cluster.TickAll(60);
+
+        TestNode leader = cluster.Leader!;
+        Assert.That(leader.Raft.Term, Is.GreaterThanOrEqualTo(stuckTerm));
+        Assert.That(cluster.Nodes.Select(n => n.Raft.Term), Is.All.EqualTo(leader.Raft.Term));
+        Assert.That(cluster.Nodes.Count(n => n.Raft.Role == RaftRole.Leader), Is.EqualTo(1));
+    }
 }

@@ -37,7 +37,7 @@ public sealed class TestNode
     internal Ready? Pending { get; set; }
 
     /// <summary>The last persisted commit index and term (survive crashes, as the storage does).</summary>
-    internal ulong LastCommit { get; set; }
+    public ulong LastCommit { get; internal set; }
 
     internal ulong LastTerm { get; set; }
 }
