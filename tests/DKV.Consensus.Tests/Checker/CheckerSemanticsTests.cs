@@ -92,7 +92,9 @@ public sealed class CheckerSemanticsTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
         var result = LinearizabilityChecker.Check(KvModel.Instance, ops, new CheckOptions { MaxStepsPerPartition = long.MaxValue }, cancelled.Token);
-        Assert.That(result.Verdict, Is.Not.EqualTo(CheckVerdict.Linearizable));
+
+        // 40 overlapping writes give the search far more than the 4,096 steps between cancellation checks.
+        Assert.That(result.Verdict, Is.EqualTo(CheckVerdict.Unknown));
     }
 
     [Test]
