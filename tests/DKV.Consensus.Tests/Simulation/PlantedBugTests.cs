@@ -12,6 +12,7 @@ namespace DKV.Consensus.Tests.Simulation;
 public sealed class PlantedBugTests
 {
     private const int ChunkSeeds = 8;
+    private const int Operations = 300;
 
     // Partitions that nearly always isolate the leader while clients still reach it. Check-quorum is off so the isolated leader
     // keeps its role: only the read-index quorum round stands between it and a stale read.
@@ -101,7 +102,7 @@ public sealed class PlantedBugTests
             "crash-after-vote" => s_crashAfterVote,
             _ => s_figure8,
         };
-        var results = SeedRunner.Run(1, 48, 3, 300, Environment.ProcessorCount, options => options with { Profile = profile }, cancellationToken: cancellation);
+        var results = SeedRunner.Run(1, 48, 3, Operations, Environment.ProcessorCount, options => options with { Profile = profile }, cancellationToken: cancellation);
         Assert.That(results.Where(r => !r.Passed).Select(r => $"seed {r.Seed}: {r.Violation}"), Is.Empty);
     }
 
@@ -109,7 +110,7 @@ public sealed class PlantedBugTests
     {
         for (ulong start = 1; start <= (ulong)maxSeeds; start += ChunkSeeds)
         {
-            var results = SeedRunner.Run(start, ChunkSeeds, nodes, 300, Environment.ProcessorCount, options => options with
+            var results = SeedRunner.Run(start, ChunkSeeds, nodes, Operations, Environment.ProcessorCount, options => options with
             {
                 Profile = profile,
                 ConfigureNode = config => config with { PlantedBugs = bug },
@@ -121,6 +122,18 @@ public sealed class PlantedBugTests
             {
                 TestContext.Out.WriteLine($"{bug}: found at seed {violated.Seed} (searched seeds 1..{start + ChunkSeeds - 1}): {violated.Violation}");
                 TestContext.Out.WriteLine($"profile: {violated.Profile.Describe()}");
+
+                // A failing seed must replay to the same failure, event for event.
+                var replay = new Simulator(new SimOptions
+                {
+                    Seed = violated.Seed,
+                    Nodes = nodes,
+                    Operations = Operations,
+                    Profile = profile,
+                    ConfigureNode = config => config with { PlantedBugs = bug },
+                }).Run();
+                Assert.That(replay.Violation, Is.EqualTo(violated.Violation));
+                Assert.That(replay.TraceHash, Is.EqualTo(violated.TraceHash));
                 return violated;
             }
         }
