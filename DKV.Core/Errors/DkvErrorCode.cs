@@ -47,4 +47,10 @@ public enum DkvErrorCode : byte
 
     /// <summary>A payload could not be decoded. Nothing was applied.</summary>
     MalformedMessage = 13,
+
+    /// <summary>
+    /// The connection closed after the request was sent and before its answer came. A write may or may not have been applied;
+    /// an idempotent request may be retried.
+    /// </summary>
+    ConnectionLost = 14,
 }

@@ -3,13 +3,16 @@ namespace DKV.Core.Errors;
 /// <summary>Facts about <see cref="DkvErrorCode"/> values that clients act on.</summary>
 public static class DkvErrorCodes
 {
+    /// <summary>The highest defined code; serializers that name codes cover every code up to it.</summary>
+    public const DkvErrorCode Last = DkvErrorCode.ConnectionLost;
+
     /// <summary>
     /// True when an operation that failed with <paramref name="code"/> was certainly not applied, so a write
     /// may be retried on another node without risk of applying twice.
     /// </summary>
     public static bool IsDefinitelyNotApplied(DkvErrorCode code) => code switch
     {
-        DkvErrorCode.Internal or DkvErrorCode.Timeout or DkvErrorCode.Cancelled => false,
+        DkvErrorCode.Internal or DkvErrorCode.Timeout or DkvErrorCode.Cancelled or DkvErrorCode.ConnectionLost => false,
         _ => true,
     };
 
@@ -30,6 +33,7 @@ public static class DkvErrorCodes
         DkvErrorCode.UnknownMessageType => "unknown-message-type",
         DkvErrorCode.Cancelled => "cancelled",
         DkvErrorCode.MalformedMessage => "malformed-message",
+        DkvErrorCode.ConnectionLost => "connection-lost",
         _ => $"code-{(byte)code}",
     };
 }

@@ -21,6 +21,10 @@ public sealed record ClientTransportOptions
     /// <summary>First retry delay; doubles per attempt with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Longest wait between reconnect attempts to a lost endpoint; the wait starts at <see cref="RetryBaseDelay"/> and doubles.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Largest frame payload sent or accepted; a larger request fails with TooLarge before anything is sent.</summary>
     public int MaxFrameBytes { get; init; } = 16 * 1024 * 1024;
 
     public int ReadBufferBytes { get; init; } = 512 * 1024;
@@ -48,7 +52,16 @@ public sealed record ClientTransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ConnectionsPerEndpoint, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReconnectDelay, RetryBaseDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameBytes, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadBufferBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(TcpKeepAlive, TimeSpan.Zero);
+        if (TcpLinger is { } linger)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero, nameof(TcpLinger));
+        }
     }
 }

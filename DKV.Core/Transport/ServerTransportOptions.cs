@@ -40,5 +40,9 @@ public sealed record ServerTransportOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(TcpKeepAlive, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero);
+        if (TcpLinger is { } linger)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero, nameof(TcpLinger));
+        }
     }
 }

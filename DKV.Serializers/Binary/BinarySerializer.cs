@@ -1,16 +1,20 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
+using DKV.Serializers.Text;
 
 namespace DKV.Serializers.Binary;
 
 /// <summary>
 /// The compact binary format (<c>binary</c>): a type byte, a presence-flag byte, then only the present fields, little-endian.
-/// Exact layout in docs/protocol.md. Serializing allocates nothing; deserializing allocates only the key string and byte fields.
+/// Exact layout in docs/serializers.md. Serializing allocates nothing; deserializing allocates only the key string and byte fields.
 /// </summary>
+/// <remarks>
+/// The error field is a code byte and a text whose length <c>0xFFFFFFFF</c> means null text, so a code without text and an
+/// empty text stay distinct. Strings must be valid UTF-16 (a lone surrogate is an invalid argument) and are read as strict UTF-8.
+/// </remarks>
 public sealed class BinarySerializer : IRpcSerializer
 {
     public const string SerializerName = "binary";
@@ -24,7 +28,8 @@ public sealed class BinarySerializer : IRpcSerializer
     private const byte FlagMeta = 1 << 6;
     private const byte FlagIndex = 1 << 7;
 
-    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private const string Format = "binary";
+    private const uint NullLength = uint.MaxValue;
 
     public string Name => SerializerName;
 
@@ -38,7 +43,7 @@ public sealed class BinarySerializer : IRpcSerializer
         if (message.Key is { } key)
         {
             flags |= FlagKey;
-            keyBytes = s_strictUtf8.GetByteCount(key);
+            keyBytes = StrictUtf8.GetByteCount(key, Format, "key");
             size += 4 + keyBytes;
         }
 
@@ -70,7 +75,7 @@ public sealed class BinarySerializer : IRpcSerializer
         if (message.ErrorCode != DkvErrorCode.None || message.Error is not null)
         {
             flags |= FlagError;
-            errorBytes = message.Error is null ? 0 : s_strictUtf8.GetByteCount(message.Error);
+            errorBytes = message.Error is null ? 0 : StrictUtf8.GetByteCount(message.Error, Format, "error");
             size += 1 + 4 + errorBytes;
         }
 
@@ -115,7 +120,15 @@ public sealed class BinarySerializer : IRpcSerializer
         if ((flags & FlagError) != 0)
         {
             span[at++] = (byte)message.ErrorCode;
-            at = message.Error is null ? WriteBytes(span, at, default) : WriteString(span, at, message.Error, errorBytes);
+            if (message.Error is null)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], NullLength);
+                at += 4;
+            }
+            else
+            {
+                at = WriteString(span, at, message.Error, errorBytes);
+            }
         }
 
         if (message.Meta is { } m)
@@ -140,16 +153,16 @@ public sealed class BinarySerializer : IRpcSerializer
         string? key = (flags & FlagKey) != 0 ? reader.ReadString("key") : null;
         TimeSpan expireIn = (flags & FlagExpireIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("expireIn")) : TimeSpan.Zero;
         TimeSpan deleteIn = (flags & FlagDeleteIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("deleteIn")) : TimeSpan.Zero;
-        ReadOnlyMemory<byte>? value = (flags & FlagValue) != 0 ? reader.ReadBytes("value") : null;
+        ReadOnlyMemory<byte>? value = (flags & FlagValue) != 0 ? reader.ReadBytes("value") : default(ReadOnlyMemory<byte>?);
         DkvErrorCode code = DkvErrorCode.None;
         string? error = null;
         if ((flags & FlagError) != 0)
         {
             code = (DkvErrorCode)reader.ReadByte("error code");
-            error = reader.ReadString("error");
+            error = reader.ReadString("error", allowNull: true);
         }
 
-        ReadOnlyMemory<byte>? meta = (flags & FlagMeta) != 0 ? reader.ReadBytes("meta") : null;
+        ReadOnlyMemory<byte>? meta = (flags & FlagMeta) != 0 ? reader.ReadBytes("meta") : default(ReadOnlyMemory<byte>?);
         ulong index = (flags & FlagIndex) != 0 ? reader.ReadUInt64("index") : 0;
         reader.EnsureEnd();
         return new Message
@@ -171,7 +184,7 @@ public sealed class BinarySerializer : IRpcSerializer
     {
         BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)byteCount);
         at += 4;
-        return at + s_strictUtf8.GetBytes(text, span[at..]);
+        return at + StrictUtf8.GetBytes(text, span[at..]);
     }
 
     private static int WriteBytes(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
@@ -198,9 +211,9 @@ public sealed class BinarySerializer : IRpcSerializer
 
         public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
 
-        public byte[] ReadBytes(string field)
+        public ReadOnlyMemory<byte> ReadBytes(string field)
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field + " length"));
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
             if (length > (uint)(_source.Length - _at))
             {
                 throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
@@ -209,22 +222,20 @@ public sealed class BinarySerializer : IRpcSerializer
             return Take((int)length, field).ToArray();
         }
 
-        public string ReadString(string field)
+        public string? ReadString(string field, bool allowNull = false)
         {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field + " length"));
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
+            if (allowNull && length == NullLength)
+            {
+                return null;
+            }
+
             if (length > (uint)(_source.Length - _at))
             {
                 throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
             }
 
-            try
-            {
-                return s_strictUtf8.GetString(Take((int)length, field));
-            }
-            catch (DecoderFallbackException ex)
-            {
-                throw new DkvException(DkvErrorCode.MalformedMessage, $"binary message: {field} is not valid UTF-8", ex);
-            }
+            return StrictUtf8.GetString(Take((int)length, field), Format, field);
         }
 
         public readonly void EnsureEnd()
@@ -235,11 +246,12 @@ public sealed class BinarySerializer : IRpcSerializer
             }
         }
 
-        private ReadOnlySpan<byte> Take(int count, string field)
+        // The field name's suffix is joined only when throwing, so the success path allocates no strings.
+        private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
         {
             if (count > _source.Length - _at)
             {
-                throw Malformed($"data too short for {field}");
+                throw Malformed($"data too short for {field}{part}");
             }
 
             ReadOnlySpan<byte> slice = _source.Slice(_at, count);

@@ -1,0 +1,173 @@
+using DKV.Core.Locks;
+using DKV.Core.Plugins;
+using DKV.Core.Rpc;
+using DKV.Core.Serialization;
+using DKV.Core.Storage;
+using DKV.Core.Stores;
+using DKV.Core.Transport;
+using DKV.Host.Config;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DKV.Host;
+
+/// <summary>
+/// A running dKV node: plugins loaded, one engine + <see cref="LocalStore"/> (+ <see cref="EngineCollector"/>) per lstore shard,
+/// a <see cref="LockManager"/> over its own lstore per lockmgr(lstore) shard, an <see cref="RpcServer"/> over them, and the
+/// configured server transport listening. The host knows implementations only by name, through the plugins.
+/// </summary>
+/// <remarks>Start with <see cref="StartAsync"/>, stop once with <see cref="StopAsync"/> (dispose also stops). Not thread-safe for stop/dispose.</remarks>
+public sealed class DkvServer : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly IServerTransport _transport;
+    private readonly List<ServerShard> _shards;
+    private readonly ILogger _logger;
+    private bool _stopped;
+
+    private DkvServer(ServiceProvider services, PluginCatalog plugins, IServerTransport transport, List<ServerShard> shards, ILogger logger)
+    {
+        _services = services;
+        Plugins = plugins;
+        _transport = transport;
+        _shards = shards;
+        _logger = logger;
+    }
+
+    /// <summary>What was loaded from the plugin directories, and what failed.</summary>
+    public PluginCatalog Plugins { get; }
+
+    /// <summary>The endpoint actually bound (port 0 resolved).</summary>
+    public string BoundEndpoint => _transport.BoundEndpoint;
+
+    /// <summary>
+    /// Loads plugins, composes the shards and starts listening. Throws <see cref="ConfigException"/> when a named engine,
+    /// serializer or transport is not loaded (the message lists what is) and <see cref="Core.Errors.DkvException"/> when the
+    /// endpoint cannot be bound.
+    /// </summary>
+    public static async Task<DkvServer> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(time);
+        var logger = loggerFactory.CreateLogger<DkvServer>();
+        var collection = new ServiceCollection();
+        collection.AddSingleton(loggerFactory);
+        var catalog = new PluginLoader(new PluginLoaderOptions { Directories = config.PluginDirectories }, loggerFactory.CreateLogger<PluginLoader>())
+            .LoadAll(collection);
+        var services = collection.BuildServiceProvider();
+        var shards = new List<ServerShard>();
+        try
+        {
+            var engines = Resolve<IEngineFactory>(catalog, services, config.Engine);
+            var serializer = Resolve<IRpcSerializer>(catalog, services, config.Serializer);
+            var transports = Resolve<ITransportFactory>(catalog, services, config.Transport);
+            foreach (string line in ServerSummary.Describe(config, catalog).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Log.ConfigurationLine(logger, line);
+            }
+
+            foreach (var spec in config.Shards)
+            {
+                shards.Add(CreateShard(spec, engines, config, time, loggerFactory, logger));
+            }
+
+            var rpc = new RpcServer(serializer, shards.Select(s => s.Rpc), loggerFactory);
+            Log.SetupCompleted(logger);
+            var transport = transports.CreateServer(config.TransportOptions with { SerializerName = serializer.Name }, loggerFactory);
+            try
+            {
+                await transport.StartAsync(rpc, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await transport.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            Log.Serving(logger, config.Transport, transport.BoundEndpoint, serializer.Name, config.TransportOptions.MaxInflightPerConnection);
+            return new DkvServer(services, catalog, transport, shards, logger);
+        }
+        catch
+        {
+            shards.ForEach(s => s.Dispose());
+            await services.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting, lets in-flight requests finish for up to <paramref name="drain"/>, closes every connection, then stops the
+    /// collectors and disposes the engines. Calling it again does nothing.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        using (var deadline = new CancellationTokenSource(drain))
+        {
+            await _transport.StopAsync(deadline.Token).ConfigureAwait(false);
+        }
+
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        _shards.ForEach(s => s.Dispose());
+        await _services.DisposeAsync().ConfigureAwait(false);
+        Log.Stopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+    /// <summary>An implementation by name; a name that is not loaded is a <see cref="ConfigException"/> listing the loaded names.</summary>
+    private static T Resolve<T>(PluginCatalog catalog, IServiceProvider services, string name)
+        where T : class
+    {
+        try
+        {
+            return catalog.Resolve<T>(services, name);
+        }
+        catch (Core.Errors.DkvException ex) when (ex.Code == Core.Errors.DkvErrorCode.InvalidArgument)
+        {
+            throw new ConfigException(ex.Message, ex);
+        }
+    }
+
+    private static ServerShard CreateShard(
+        ShardSpec spec, IEngineFactory engines, ServerConfig config, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        var engine = engines.Create();
+        try
+        {
+            var store = new LocalStore(engine, time);
+            var collector = StartCollector(spec, engine, time, loggerFactory, logger);
+            var rpc = spec.Kind switch
+            {
+                ShardKind.LocalStore => new RpcShard(spec.Id, spec.TypeName, store),
+                ShardKind.LocalLockManager => new RpcShard(spec.Id, spec.TypeName,
+                    new LockManager(store, time, new LockManagerOptions { MaxWait = config.RequestTimeout })),
+                _ => throw new InvalidOperationException($"shard {spec} needs the Raft consensus plugin, which is not available yet"),
+            };
+            Log.ShardCreated(logger, spec.Description, spec.Id, engine.Name);
+            return new ServerShard(rpc, engine, collector);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static EngineCollector? StartCollector(ShardSpec spec, IKVDB engine, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        if (!engine.Features.HasFlag(EngineFeatures.GarbageCollect))
+        {
+            Log.NoCollector(logger, spec.Id, $"engine '{engine.Name}' does not support collection; expired entries stay until overwritten");
+            return null;
+        }
+
+        return new EngineCollector(engine, time, null, loggerFactory.CreateLogger<EngineCollector>());
+    }
+}

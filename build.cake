@@ -1,0 +1,153 @@
+// dKV.NET build script. `dotnet tool restore && dotnet cake --target=<Target>`.
+// Targets: Build, Test (everything CI runs), Bench (BenchmarkDotNet suites), Sim (simulator seeds), Check (one history file).
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var solution = "./DKV.slnx";
+var resultsDir = MakeAbsolute(Directory("./artifacts/test-results"));
+
+Task("Restore-Npm")
+    .Description("Installs the Node packages the MessagePack interop tests use (npm ci), where a package-lock.json exists.")
+    .Does(() =>
+{
+    foreach (var lockFile in GetFiles("./tests/**/package-lock.json").Where(f => !f.FullPath.Contains("/node_modules/")))
+    {
+        var dir = lockFile.GetDirectory();
+        Information($"npm ci in {dir}");
+        Run("npm", "ci --no-audit --no-fund --loglevel=error", dir);
+    }
+});
+
+Task("Restore-Native")
+    .Description("Installs libzmq5 (for the zmq transport) with apt-get where it is missing.")
+    .Does(() =>
+{
+    if (!IsRunningOnUnix() || NativeLibraryPresent("libzmq.so.5"))
+    {
+        return;
+    }
+
+    Information("libzmq.so.5 is missing: installing Debian's libzmq5");
+    if (StartProcess("apt-get", "install -y -qq libzmq5") != 0)
+    {
+        Run("apt-get", "update -qq");
+        Run("apt-get", "install -y -qq libzmq5");
+    }
+});
+
+Task("Build")
+    .Description("Builds the whole solution with warnings as errors.")
+    .Does(() =>
+{
+    Run("dotnet", $"build {solution} -c {configuration} -nologo -clp:ErrorsOnly");
+});
+
+Task("Test")
+    .Description("Builds, runs every test project, and prints 'N passed, N failed[, N skipped]'.")
+    .IsDependentOn("Restore-Npm")
+    .IsDependentOn("Restore-Native")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    if (DirectoryExists(resultsDir))
+    {
+        DeleteDirectory(resultsDir, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+
+    int exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test {solution} -c {configuration} --no-build --nologo --logger \"trx\" --results-directory \"{resultsDir}\"",
+    });
+
+    var (passed, failed, skipped, total) = CountTrx(resultsDir);
+    string line = $"{passed} passed, {failed} failed" + (skipped > 0 ? $", {skipped} skipped" : string.Empty);
+    Information(line);
+    if (total == 0)
+    {
+        throw new Exception("no test ran");
+    }
+
+    if (failed > 0 || exit != 0)
+    {
+        throw new Exception($"tests failed (dotnet test exit code {exit})");
+    }
+});
+
+Task("Bench")
+    .Description("Runs the BenchmarkDotNet suites (pass --filter='*Maple*' to narrow).")
+    .Does(() =>
+{
+    var filter = Argument("filter", "*");
+    Run("dotnet", $"run -c Release --project benchmarks/DKV.Benchmarks -- --filter \"{filter}\" --join");
+});
+
+Task("Sim")
+    .Description("Runs simulator seeds: --seeds=N --start-seed=S [--nodes=1|3|5] [--ops=500].")
+    .Does(() =>
+{
+    var seeds = Argument("seeds", 100);
+    var start = Argument("start-seed", 1L);
+    var nodes = Argument("nodes", string.Empty);
+    var ops = Argument("ops", string.Empty);
+    string extra = (nodes.Length > 0 ? $" --nodes {nodes}" : string.Empty) + (ops.Length > 0 ? $" --ops {ops}" : string.Empty);
+    Run("dotnet", $"run -c Release --project tests/DKV.Simulation -- sim --seeds {seeds} --start-seed {start}{extra}");
+});
+
+Task("Check")
+    .Description("Checks one history file for linearizability: --history=FILE --format=jepsen-etcd|kv-append.")
+    .Does(() =>
+{
+    var history = MakeAbsolute(File(Argument<string>("history")));
+    var format = Argument("format", "jepsen-etcd");
+    int exit = StartProcess("dotnet", $"run -c Release --project tests/DKV.Simulation -- check --history \"{history}\" --format {format}");
+    if (exit > 1)
+    {
+        throw new Exception($"checker failed with exit code {exit}");
+    }
+});
+
+RunTarget(target);
+
+void Run(string tool, string arguments, DirectoryPath workingDirectory = null)
+{
+    var settings = new ProcessSettings { Arguments = arguments };
+    if (workingDirectory != null)
+    {
+        settings.WorkingDirectory = workingDirectory;
+    }
+
+    int exit = StartProcess(tool, settings);
+    if (exit != 0)
+    {
+        throw new Exception($"'{tool} {arguments}' exited with {exit}");
+    }
+}
+
+bool NativeLibraryPresent(string soname)
+{
+    IEnumerable<string> output;
+    StartProcess("/sbin/ldconfig", new ProcessSettings { Arguments = "-p", RedirectStandardOutput = true }, out output);
+    return output.Any(line => line.Contains(soname));
+}
+
+// Sums the counters of every .trx file: skipped = total - passed - failed (VSTest counts ignored tests as not executed).
+(int Passed, int Failed, int Skipped, int Total) CountTrx(DirectoryPath dir)
+{
+    int passed = 0, failed = 0, total = 0;
+    if (!DirectoryExists(dir))
+    {
+        return (0, 0, 0, 0);
+    }
+
+    foreach (var trx in GetFiles(dir.FullPath + "/**/*.trx"))
+    {
+        var counters = XDocument.Load(trx.FullPath).Descendants().First(e => e.Name.LocalName == "Counters");
+        int Get(string name) => int.Parse(counters.Attribute(name)?.Value ?? "0");
+        total += Get("total");
+        passed += Get("passed");
+        failed += Get("failed") + Get("error") + Get("timeout") + Get("aborted");
+    }
+
+    return (passed, failed, total - passed - failed, total);
+}
