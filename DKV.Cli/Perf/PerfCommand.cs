@@ -42,7 +42,14 @@ internal static class PerfCommand
             }
 
             return ExitCodes.Success;
-        }, adjustFlags: flags =>
+        },
+        // Checked before connecting (this hook runs first), so a bad perf flag is a usage error even when no server answers.
+        minimumTimeout: settings =>
+        {
+            _ = PerfOptions.From(settings);
+            return TimeSpan.Zero;
+        },
+        adjustFlags: flags =>
         {
             // --connections is perf's name for --transport-conn-per-endpoint; it wins when both are given.
             if (flags.TryGetValue(PerfOptions.Connections, out var connections))
