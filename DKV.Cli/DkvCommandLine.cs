@@ -17,7 +17,11 @@ public static class DkvCommandLine
         root.Add(ServeCommand.Create(error, environment));
         var kvCommon = new SettingOptions(ClientSettings.For(100), recursive: true, ClientSettings.Aliases);
         var lockCommon = new SettingOptions(ClientSettings.For(200), recursive: true, ClientSettings.Aliases);
-        root.Add(KvCommands.Create(kvCommon, new ClientCommand(kvCommon, output, error, environment)));
+        var kvRunner = new ClientCommand(kvCommon, output, error, environment);
+        var kv = KvCommands.Create(kvCommon, kvRunner);
+        kv.Add(Perf.PerfCommand.Create(kvRunner, output));
+        kv.Add(Perf.SelfTestCommand.Create(kvRunner, output, error));
+        root.Add(kv);
         root.Add(LockCommands.Create(lockCommon, new ClientCommand(lockCommon, output, error, environment)));
         root.Add(PluginsCommand.Create(output, error, environment));
         var version = new Command("version", "Print the version");

@@ -30,7 +30,9 @@ internal sealed class ClientCommand
     }
 
     /// <summary>Sets <paramref name="command"/>'s action; <paramref name="local"/> are its own setting flags (already added to it).</summary>
-    public void SetAction(Command command, SettingOptions? local, ClientAction action, Func<SettingsSources, TimeSpan>? minimumTimeout = null)
+    /// <param name="adjustFlags">Optional: rewrites the explicit flags before settings are resolved (kv perf maps --connections).</param>
+    public void SetAction(Command command, SettingOptions? local, ClientAction action, Func<SettingsSources, TimeSpan>? minimumTimeout = null,
+        Action<Dictionary<string, IReadOnlyList<string>>>? adjustFlags = null)
     {
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -42,6 +44,8 @@ internal sealed class ClientCommand
                 {
                     flags[pair.Key] = pair.Value;
                 }
+
+                adjustFlags?.Invoke(flags);
 
                 var definitions = _common.Definitions.Concat(local?.Definitions ?? []);
                 var settings = SettingsSources.Create(definitions, null, _environment, flags);
