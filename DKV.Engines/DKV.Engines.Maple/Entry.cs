@@ -30,7 +30,7 @@ internal readonly struct Entry : IEquatable<Entry>
         Index = index;
     }
 
-    /// <summary>Holds the key and its bytes for size accounting: UTF-16 key chars plus value bytes.</summary>
+    /// <summary>Bytes counted for one key and its entry: two per key char plus the value bytes.</summary>
     public static long SizeOf(string key, in Entry entry) => ((long)key.Length * sizeof(char)) + entry.Value.Length;
 
     public bool IsDeletedAt(long nowUtcTicks) => DeleteAtUtcTicks != 0 && nowUtcTicks >= DeleteAtUtcTicks;

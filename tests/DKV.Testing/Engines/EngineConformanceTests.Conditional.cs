@@ -130,13 +130,4 @@ public abstract partial class EngineConformanceTests
         Assert.That(Engine.CompareAndDelete("lock", Bytes("owner-1"), Next(T0 + Seconds(1))), Is.False);
         Assert.That(Engine.Has("lock", T0 + Seconds(1)), Is.True);
     }
-
-    [Test]
-    public void CompareAndDelete_ThenStaleSet_DoesNotResurrect()
-    {
-        Engine.Set("lock", Bytes("owner-1"), new WriteStamp(3, T0));
-        Engine.CompareAndDelete("lock", Bytes("owner-1"), new WriteStamp(5, T0));
-        Assert.That(Engine.SetEIfUnset("lock", Bytes("owner-2"), 0, 0, new WriteStamp(4, T0)), Is.False);
-        Assert.That(Engine.Has("lock", T0), Is.False);
-    }
 }

@@ -133,14 +133,6 @@ public abstract partial class EngineConformanceTests
     }
 
     [Test]
-    public void SetE_NegativeDeadline_ThrowsArgumentOutOfRange()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Engine.SetE("k", Bytes("v"), -1, 0, Next()));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Engine.SetE("k", Bytes("v"), 0, -1, Next()));
-        Assert.That(Engine.Has("k", T0), Is.False);
-    }
-
-    [Test]
     public void WriteStamp_DeadlineAfter_FeedsSetE()
     {
         WriteStamp stamp = Next(T0);

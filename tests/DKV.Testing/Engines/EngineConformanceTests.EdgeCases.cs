@@ -110,15 +110,6 @@ public abstract partial class EngineConformanceTests
         Assert.That(Apply(op, Engine, "k", expected: "current", new WriteStamp(10, T0)), Is.True);
     }
 
-    [Test]
-    public void Set_StaleIndexAfterDelete_DoesNotResurrect()
-    {
-        Engine.Set("k", Bytes("v"), new WriteStamp(5, T0));
-        Engine.Delete("k", new WriteStamp(7, T0));
-        Assert.That(Engine.Set("k", Bytes("late"), new WriteStamp(6, T0)), Is.False);
-        Assert.That(Engine.Has("k", T0), Is.False);
-    }
-
     /// <summary>Applies <paramref name="op"/> to <paramref name="key"/>; conditional ones compare against <paramref name="expected"/>.</summary>
     protected static bool Apply(WriteOp op, IKVDB engine, string key, string expected, WriteStamp stamp)
     {
