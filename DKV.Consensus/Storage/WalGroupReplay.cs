@@ -31,7 +31,11 @@ internal sealed class WalGroupReplay(ulong groupId)
     }
 
     /// <summary>Appends a batch: an entry at an existing index replaces the log from there on. Throws Corrupt on a gap.</summary>
-    internal void Append(LogEntry[] batch, string path, long offset)
+    /// <remarks>
+    /// When older segments were deleted by compaction (<paramref name="logWasCompacted"/>), a group's first batch may start
+    /// anywhere; <see cref="ToState"/> then checks that a later snapshot marker covers the missing prefix.
+    /// </remarks>
+    internal void Append(LogEntry[] batch, string path, long offset, bool logWasCompacted)
     {
         if (batch.Length == 0)
         {
@@ -47,7 +51,8 @@ internal sealed class WalGroupReplay(ulong groupId)
 
         _entries.RemoveRange(keep, _entries.Count - keep);
         ulong expected = _entries.Count > 0 ? _entries[^1].Index + 1 : (_marker?.Index ?? 0) + 1;
-        if (first == 0 || first > expected)
+        bool anyStart = logWasCompacted && _entries.Count == 0;
+        if (first == 0 || (first > expected && !anyStart))
         {
             throw new DkvException(DkvErrorCode.Corrupt,
                 $"write-ahead log '{path}' at byte offset {offset}: group {groupId} entries start at index {first} but the log " +
@@ -57,5 +62,21 @@ internal sealed class WalGroupReplay(ulong groupId)
         _entries.AddRange(batch);
     }
 
-    internal WalGroupState ToState() => new(groupId, _hardState, _marker, _entries.ToArray());
+    /// <summary>The replayed state; throws Corrupt when the surviving log does not start where the snapshot marker says.</summary>
+    internal WalGroupState ToState(string directory)
+    {
+        if (_entries.Count > 0)
+        {
+            ulong start = _entries[0].Index;
+            ulong allowed = Math.Max(_marker?.FirstKeptIndex ?? 1, (_marker?.Index ?? 0) + 1);
+            if (start > allowed)
+            {
+                throw new DkvException(DkvErrorCode.Corrupt,
+                    $"write-ahead log in '{directory}': group {groupId} log starts at index {start} but its snapshot marker " +
+                    $"only covers up to {allowed - 1}; segments are missing — restore this node from a replica");
+            }
+        }
+
+        return new WalGroupState(groupId, _hardState, _marker, _entries.ToArray());
+    }
 }

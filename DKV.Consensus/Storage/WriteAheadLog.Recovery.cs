@@ -33,7 +33,7 @@ public sealed partial class WriteAheadLog
         var recovered = new Dictionary<ulong, WalGroupState>();
         foreach (KeyValuePair<ulong, WalGroupReplay> group in groups)
         {
-            recovered[group.Key] = group.Value.ToState();
+            recovered[group.Key] = group.Value.ToState(_options.Directory);
         }
 
         Recovered = recovered;
@@ -195,7 +195,7 @@ public sealed partial class WriteAheadLog
                 ok = WalRecordCodec.TryReadEntries(payload, out groupId, out LogEntry[] entries) && Consecutive(entries);
                 if (ok && entries.Length > 0)
                 {
-                    Group(groups, groupId).Append(entries, segment.Path, offset);
+                    Group(groups, groupId).Append(entries, segment.Path, offset, logWasCompacted: _segments.Count == 0 && segment.Sequence > 1);
                     segment.NoteEntries(groupId, entries[^1].Index);
                 }
 
