@@ -16,6 +16,7 @@ public sealed partial class WriteAheadLog
         _fs.CreateDirectory(_options.Directory);
         List<(long Sequence, string Path)> files = ListSegments();
         var groups = new Dictionary<ulong, WalGroupReplay>();
+        _firstSegmentSequence = files.Count > 0 ? files[0].Sequence : 1;
         for (int i = 0; i < files.Count; i++)
         {
             if (i > 0 && files[i].Sequence != files[i - 1].Sequence + 1)
@@ -195,7 +196,7 @@ public sealed partial class WriteAheadLog
                 ok = WalRecordCodec.TryReadEntries(payload, out groupId, out LogEntry[] entries) && Consecutive(entries);
                 if (ok && entries.Length > 0)
                 {
-                    Group(groups, groupId).Append(entries, segment.Path, offset, logWasCompacted: _segments.Count == 0 && segment.Sequence > 1);
+                    Group(groups, groupId).Append(entries, segment.Path, offset, logWasCompacted: _firstSegmentSequence > 1);
                     segment.NoteEntries(groupId, entries[^1].Index);
                 }
 

@@ -30,6 +30,7 @@ public sealed partial class WriteAheadLog : IDisposable
     private List<PendingRecord> _pendingRecords = new();
     private IWalFile? _active;
     private long _activeDataRecords;
+    private long _firstSegmentSequence;
     private long _appendedSequence;
     private long _syncedSequence;
     private Exception? _failure;
