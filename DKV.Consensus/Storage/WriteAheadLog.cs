@@ -48,6 +48,9 @@ public sealed partial class WriteAheadLog : IDisposable
     /// <summary>The torn tail cut off when the log opened, or null when the log ended cleanly.</summary>
     public WalRecoveryReport? RecoveryReport { get; private set; }
 
+    /// <summary>Tests only: a deliberate defect (none by default).</summary>
+    internal WalPlantedBug PlantedBug { get; set; }
+
     /// <summary>The number of segment files in use.</summary>
     public int SegmentCount
     {
