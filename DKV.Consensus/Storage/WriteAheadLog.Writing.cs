@@ -5,6 +5,74 @@ namespace DKV.Consensus.Storage;
 /// <summary>Writing side: one fsync per sync, segment roll, checkpoint records, deleting compacted segments.</summary>
 public sealed partial class WriteAheadLog
 {
+    /// <summary>
+    /// The group-commit flusher: while callers wait, sync everything appended so far and complete the callers it covered.
+    /// Catches every exception and hands it to the waiters, so it is safe to start without observing its task.
+    /// </summary>
+    private void FlushLoop()
+    {
+        while (true)
+        {
+            long target;
+            lock (_lock)
+            {
+                if (_syncWaiters.Count == 0)
+                {
+                    _flusherRunning = false;
+                    return;
+                }
+
+                target = _appendedSequence;
+            }
+
+            Exception? error = null;
+            _ioGate.Wait();
+            try
+            {
+                SyncLocked(target);
+            }
+            catch (Exception failure)
+            {
+                error = failure;
+            }
+            finally
+            {
+                _ioGate.Release();
+            }
+
+            CompleteWaiters(error);
+        }
+    }
+
+    private void CompleteWaiters(Exception? error)
+    {
+        var completed = new List<TaskCompletionSource>();
+        lock (_lock)
+        {
+            long synced = _syncedSequence;
+            for (int i = _syncWaiters.Count - 1; i >= 0; i--)
+            {
+                if (error is not null || _syncWaiters[i].Target <= synced)
+                {
+                    completed.Add(_syncWaiters[i].Done);
+                    _syncWaiters.RemoveAt(i);
+                }
+            }
+        }
+
+        foreach (TaskCompletionSource done in completed)
+        {
+            if (error is null)
+            {
+                done.SetResult();
+            }
+            else
+            {
+                done.SetException(error);
+            }
+        }
+    }
+
     /// <summary>Runs with the I/O gate held. Writes the pending records, rolling segments as needed, then fsyncs once.</summary>
     private void SyncLocked(long target)
     {
@@ -149,10 +217,11 @@ public sealed partial class WriteAheadLog
 
         for (int i = 0; i < drop; i++)
         {
+            // Oldest first, each deletion durable before the next: a crash can only leave a shorter prefix deleted, never a gap.
             _fs.Delete(_segments[i].Path);
+            _fs.SyncDirectory(_options.Directory);
         }
 
-        _fs.SyncDirectory(_options.Directory);
         lock (_lock)
         {
             _segments.RemoveRange(0, drop);

@@ -31,6 +31,8 @@ public sealed partial class WriteAheadLog : IDisposable
     private IWalFile? _active;
     private long _activeDataRecords;
     private long _firstSegmentSequence;
+    private readonly List<(long Target, TaskCompletionSource Done)> _syncWaiters = new();
+    private bool _flusherRunning;
     private long _appendedSequence;
     private long _syncedSequence;
     private Exception? _failure;
@@ -154,27 +156,37 @@ public sealed partial class WriteAheadLog : IDisposable
     }
 
     /// <summary>
-    /// Completes once everything appended before the call is durable. Concurrent callers coalesce: whoever holds the I/O
-    /// gate syncs everything appended so far, and a waiter whose appends that covered returns without another fsync.
+    /// Completes once everything appended before the call is durable. Group commit: callers register and one background
+    /// flusher writes and fsyncs everything appended so far, completing every caller it covered; callers arriving during an
+    /// fsync are covered by the next one. Fails with the I/O error when the covering sync fails.
     /// </summary>
-    public async ValueTask SyncAsync(CancellationToken cancellationToken = default)
+    public ValueTask SyncAsync(CancellationToken cancellationToken = default)
     {
-        long target = ReadAppendedSequence();
-        if (Volatile.Read(ref _syncedSequence) >= target)
+        TaskCompletionSource done;
+        bool startFlusher = false;
+        lock (_lock)
         {
-            ThrowIfUnusableLocked();
-            return;
+            ThrowIfUnusable();
+            if (_syncedSequence >= _appendedSequence)
+            {
+                return default;
+            }
+
+            done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _syncWaiters.Add((_appendedSequence, done));
+            if (!_flusherRunning)
+            {
+                _flusherRunning = true;
+                startFlusher = true;
+            }
         }
 
-        await _ioGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (startFlusher)
         {
-            SyncLocked(target);
+            _ = Task.Run(FlushLoop, CancellationToken.None);
         }
-        finally
-        {
-            _ioGate.Release();
-        }
+
+        return new ValueTask(done.Task.WaitAsync(cancellationToken));
     }
 
     /// <summary>Closes the active segment. Appends not yet synced are lost (as in a crash).</summary>
@@ -202,14 +214,6 @@ public sealed partial class WriteAheadLog : IDisposable
         {
             ThrowIfUnusable();
             return _appendedSequence;
-        }
-    }
-
-    private void ThrowIfUnusableLocked()
-    {
-        lock (_lock)
-        {
-            ThrowIfUnusable();
         }
     }
 
