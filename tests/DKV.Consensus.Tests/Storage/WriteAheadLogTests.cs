@@ -85,6 +85,18 @@ public sealed class WriteAheadLogTests
     }
 
     [Test]
+    public async Task SyncAsync_FsyncFails_CallerSeesErrorAndLogRefusesFurtherWrites()
+    {
+        SimulatedWalFileSystem fs = NewFs();
+        using var wal = WriteAheadLog.Open(fs, WalTestData.Options());
+        wal.Append(1, new HardState(1, 0, 0), WalTestData.Entries(1, 1, 1));
+        fs.CrashAtBoundary = fs.BoundaryCount + 2;
+        await Assert.ThrowsAsync<SimulatedCrashException>(async () => await wal.SyncAsync());
+        var error = Assert.Throws<DkvException>(() => wal.Append(1, null, WalTestData.Entries(2, 1, 1)))!;
+        Assert.That(error.Message, Does.Contain("failed earlier"));
+    }
+
+    [Test]
     public void Open_EntryAppendedAtExistingIndex_TruncatesLaterEntries()
     {
         SimulatedWalFileSystem fs = NewFs();
