@@ -16,7 +16,7 @@ public sealed class WalCrashPointTests
     [Test]
     [CancelAfter(60_000)]
     public void Recover_CrashAtEveryBoundary_KeepsSyncedRecordsAndAcceptsNoTornOnes(
-        [Values(1UL, 2UL, 3UL, 4UL)] ulong seed, [Values(true, false)] bool tear)
+        [Values(1UL, 2UL, 3UL, 4UL, 5UL, 6UL)] ulong seed, [Values(true, false)] bool tear)
     {
         List<WalScript.Step> script = WalScript.Generate(seed, steps: 80);
         var dryRun = new SimulatedWalFileSystem(new SeededRandomSource(seed));
