@@ -1,0 +1,34 @@
+using DKV.Consensus.Raft;
+using DKV.Consensus.Storage;
+
+namespace DKV.Consensus.Tests.Storage;
+
+/// <summary>Helpers shared by the write-ahead log tests.</summary>
+internal static class WalTestData
+{
+    internal const string Directory = "/sim/wal";
+
+    internal static LogEntry[] Entries(ulong first, int count, ulong term, int dataBytes = 16)
+    {
+        var entries = new LogEntry[count];
+        for (int i = 0; i < count; i++)
+        {
+            ulong index = first + (ulong)i;
+            var data = new byte[dataBytes];
+            for (int b = 0; b < data.Length; b++)
+            {
+                data[b] = (byte)(index * 31 + term * 7 + (ulong)b);
+            }
+
+            entries[i] = new LogEntry(index, term, EntryType.Normal, data);
+        }
+
+        return entries;
+    }
+
+    internal static WalOptions Options(string directory = Directory, long segmentBytes = 64 * 1024) =>
+        new() { Directory = directory, SegmentBytes = segmentBytes, MaxRecordBytes = 64 * 1024, MaxBufferedBytes = 1024 * 1024 };
+
+    internal static string Describe(IReadOnlyList<LogEntry> entries) =>
+        string.Join(",", entries.Select(e => $"{e.Index}@{e.Term}:{Convert.ToHexString(e.Data.Span)}"));
+}
