@@ -1,3 +1,4 @@
+using System.Buffers;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
 using DKV.Plugins.Sample.Compression;
