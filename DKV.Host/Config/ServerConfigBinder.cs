@@ -105,7 +105,7 @@ public static class ServerConfigBinder
             if (equals <= 0)
             {
                 throw new ConfigException(
-                    $"--{ServerSettings.PluginSetting} '{entry}' (from {origin}) is not name=value; write for example resp-endpoint=127.0.0.1:6380");
+                    $"plugin setting '{entry}' (from {origin}) is not name=value; write for example resp-endpoint=127.0.0.1:6380");
             }
 
             settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
