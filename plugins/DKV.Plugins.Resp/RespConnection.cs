@@ -12,6 +12,9 @@ namespace DKV.Plugins.Resp;
 /// </summary>
 internal sealed class RespConnection
 {
+    /// <summary>Replies buffered beyond this are flushed mid-batch, so a long pipeline does not hold all its replies in memory.</summary>
+    private const long FlushThresholdBytes = 64 * 1024;
+
     private readonly Socket _socket;
     private readonly RespCommands _commands;
     private readonly RespParser _parser;
@@ -70,6 +73,10 @@ internal sealed class RespConnection
                 {
                     buffer = buffer.Slice(consumed);
                     keepOpen = await _commands.ExecuteAsync(args, writer, cancellationToken).ConfigureAwait(false);
+                    if (writer.CanGetUnflushedBytes && writer.UnflushedBytes >= FlushThresholdBytes)
+                    {
+                        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 if (keepOpen && buffer.Length > _maxCommandBytes)
