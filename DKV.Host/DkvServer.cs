@@ -23,11 +23,13 @@ public sealed class DkvServer : IAsyncDisposable
     private readonly IServerTransport _transport;
     private readonly List<ServerShard> _shards;
     private readonly ILogger _logger;
+    private readonly List<IServerExtension> _extensions;
     private bool _stopped;
 
-    private DkvServer(ServiceProvider services, PluginCatalog plugins, IServerTransport transport, List<ServerShard> shards, ILogger logger)
+    private DkvServer(ServiceProvider services, PluginCatalog plugins, IServerTransport transport, List<ServerShard> shards, List<IServerExtension> extensions, ILogger logger)
     {
         _services = services;
+        _extensions = extensions;
         Plugins = plugins;
         _transport = transport;
         _shards = shards;
@@ -86,7 +88,9 @@ public sealed class DkvServer : IAsyncDisposable
             }
 
             Log.Serving(logger, config.Transport, transport.BoundEndpoint, serializer.Name, config.TransportOptions.MaxInflightPerConnection);
-            return new DkvServer(services, catalog, transport, shards, logger);
+            var context = new ServerContext(config.PluginSettings, shards.Select(s => s.Rpc), loggerFactory, time);
+            var extensions = await StartExtensionsAsync(services, context, transport, cancellationToken).ConfigureAwait(false);
+            return new DkvServer(services, catalog, transport, shards, extensions, logger);
         }
         catch
         {
@@ -110,6 +114,7 @@ public sealed class DkvServer : IAsyncDisposable
         _stopped = true;
         using (var deadline = new CancellationTokenSource(drain))
         {
+            await StopExtensionsAsync(_extensions, deadline.Token).ConfigureAwait(false);
             await _transport.StopAsync(deadline.Token).ConfigureAwait(false);
         }
 
@@ -120,6 +125,40 @@ public sealed class DkvServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+    /// <summary>
+    /// Starts every <see cref="IServerExtension"/> the plugins registered (keyed under any name), in registration order. When one
+    /// fails, the ones already started are stopped, the transport is disposed, and the failure propagates.
+    /// </summary>
+    private static async Task<List<IServerExtension>> StartExtensionsAsync(
+        ServiceProvider services, ServerContext context, IServerTransport transport, CancellationToken cancellationToken)
+    {
+        var started = new List<IServerExtension>();
+        try
+        {
+            foreach (var extension in services.GetKeyedServices<IServerExtension>(KeyedService.AnyKey))
+            {
+                await extension.StartAsync(context, cancellationToken).ConfigureAwait(false);
+                started.Add(extension);
+            }
+
+            return started;
+        }
+        catch
+        {
+            await StopExtensionsAsync(started, CancellationToken.None).ConfigureAwait(false);
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task StopExtensionsAsync(List<IServerExtension> extensions, CancellationToken cancellationToken)
+    {
+        for (int i = extensions.Count - 1; i >= 0; i--)
+        {
+            await extensions[i].StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>An implementation by name; a name that is not loaded is a <see cref="ConfigException"/> listing the loaded names.</summary>
     private static T Resolve<T>(PluginCatalog catalog, IServiceProvider services, string name)

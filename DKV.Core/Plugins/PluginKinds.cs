@@ -13,11 +13,14 @@ public static class PluginKinds
 
     public const string Transport = "transport";
 
+    public const string Extension = "extension";
+
     private static readonly Dictionary<Type, string> s_kindsByServiceType = new()
     {
         [typeof(IEngineFactory)] = Engine,
         [typeof(IRpcSerializer)] = Serializer,
         [typeof(ITransportFactory)] = Transport,
+        [typeof(IServerExtension)] = Extension,
     };
 
     /// <summary>

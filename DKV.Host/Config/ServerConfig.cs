@@ -31,6 +31,9 @@ public sealed record ServerConfig
     /// <summary>Plugin directories, in load order.</summary>
     public IReadOnlyList<string> PluginDirectories { get; init; } = [Core.Plugins.PluginLoaderOptions.DefaultDirectory];
 
+    /// <summary>Settings for plugins' server extensions (<c>--plugin-setting name=value</c>), by name, case-insensitive.</summary>
+    public IReadOnlyDictionary<string, string> PluginSettings { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
     public string DataDir { get; init; } = "data";
 
     /// <summary>This node's name in <see cref="ClusterMembers"/>; empty when there are no dstore shards.</summary>

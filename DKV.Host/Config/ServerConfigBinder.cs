@@ -29,6 +29,7 @@ public static class ServerConfigBinder
             ShutdownTimeout = SettingParser.Duration(sources.Get(ServerSettings.ShutdownTimeout), TimeSpan.FromSeconds(1), TimeSpan.Zero),
             LogLevel = SettingParser.LogLevel(sources.Get(ServerSettings.LogLevel)),
             PluginDirectories = BindPluginDirectories(sources),
+            PluginSettings = BindPluginSettings(sources),
             DataDir = SettingParser.Text(sources.Get(ServerSettings.DataDir)),
             ReplicaName = replicaName,
             ClusterMembers = members,
@@ -92,6 +93,25 @@ public static class ServerConfigBinder
         // Paths in a config file are relative to the file, so a config can sit beside the plugins it names.
         string baseDirectory = sources.FromJsonFile(origin) ? Path.GetDirectoryName(sources.JsonFile)! : Directory.GetCurrentDirectory();
         return values.Select(v => Path.GetFullPath(v, baseDirectory)).ToList();
+    }
+
+    private static Dictionary<string, string> BindPluginSettings(SettingsSources sources)
+    {
+        var (values, origin) = sources.GetList(ServerSettings.PluginSetting);
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string entry in values)
+        {
+            int equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ConfigException(
+                    $"plugin setting '{entry}' (from {origin}) is not name=value; write for example resp-endpoint=127.0.0.1:6380");
+            }
+
+            settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
+        }
+
+        return settings;
     }
 
     private static (IReadOnlyList<KeyValuePair<string, string>> Members, string ReplicaName) BindCluster(
