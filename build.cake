@@ -21,19 +21,31 @@ Task("Restore-Npm")
 });
 
 Task("Restore-Native")
-    .Description("Installs libzmq5 (for the zmq transport) with apt-get where it is missing.")
+    .Description("Installs with apt-get what the tests need and a fresh Debian machine lacks: libzmq5 (zmq transport), redis-tools (RESP plugin tests).")
     .Does(() =>
 {
-    if (!IsRunningOnUnix() || NativeLibraryPresent("libzmq.so.5"))
+    var missing = new List<string>();
+    if (!NativeLibraryPresent("libzmq.so.5"))
+    {
+        missing.Add("libzmq5");
+    }
+
+    if (!FileExists("/usr/bin/redis-cli") || !FileExists("/usr/bin/redis-benchmark"))
+    {
+        missing.Add("redis-tools");
+    }
+
+    if (!IsRunningOnUnix() || missing.Count == 0)
     {
         return;
     }
 
-    Information("libzmq.so.5 is missing: installing Debian's libzmq5");
-    if (StartProcess("apt-get", "install -y -qq libzmq5") != 0)
+    string packages = string.Join(" ", missing);
+    Information($"installing Debian packages: {packages}");
+    if (StartProcess("apt-get", $"install -y -qq --no-install-recommends {packages}") != 0)
     {
         Run("apt-get", "update -qq");
-        Run("apt-get", "install -y -qq libzmq5");
+        Run("apt-get", $"install -y -qq --no-install-recommends {packages}");
     }
 });
 
