@@ -111,6 +111,17 @@ public static class ServerConfigBinder
             settings[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
         }
 
+        // First-class flags for the bundled RESP plugin are shorthands for plugin settings; given explicitly, they win.
+        foreach (string name in new[] { ServerSettings.RespEndpoint, ServerSettings.RespShard })
+        {
+            Setting setting = sources.Get(name);
+            bool isDefault = setting.Origin == "default";
+            if (!string.IsNullOrWhiteSpace(setting.Value) && (!isDefault || !settings.ContainsKey(name)))
+            {
+                settings[name] = setting.Value.Trim();
+            }
+        }
+
         return settings;
     }
 

@@ -25,6 +25,8 @@ public static class ServerSettings
     public const string PluginsDir = "plugins-dir";
     public const string DataDir = "data-dir";
     public const string PluginSetting = "plugin-setting";
+    public const string RespEndpoint = "resp-endpoint";
+    public const string RespShard = "resp-shard";
     public const string ReplicaId = "replica-id";
     public const string ClusterMembers = "cluster-members";
     public const string RttMillisecond = "rtt-millisecond";
@@ -65,6 +67,8 @@ public static class ServerSettings
         new(LogLevel, "info", "Log level: debug, info, warn or error"),
         new(PluginsDir, "plugins/ beside dkv", "A directory of plugin folders, or one plugin folder; may repeat (comma-separated in DKV_PLUGINS_DIR)", IsList: true),
         new(PluginSetting, null, "A setting for a plugin's server extension, name=value (for example resp-endpoint=127.0.0.1:6380); may repeat", IsList: true),
+        new(RespEndpoint, null, "Where the RESP (Redis protocol) plugin listens, host:port; unset leaves it off (same as --plugin-setting resp-endpoint=...)"),
+        new(RespShard, "100", "The shard the RESP plugin serves (same as --plugin-setting resp-shard=...)"),
         new(DataDir, "data", "Directory for Raft logs and snapshots (dstore shards)"),
         new(ReplicaId, null, "This node's name in --cluster-members (dstore shards)"),
         new(ClusterMembers, null, "All Raft members, comma-separated name=host:port (dstore shards)"),
