@@ -53,6 +53,30 @@ public sealed class PluginSettingTests
         Assert.That(ex!.Message, Does.StartWith("plugin setting resp-endpoint='localhost' is invalid"));
     }
 
+    [Test]
+    public void Bind_RespEndpointFlag_BecomesThePluginSetting()
+    {
+        var config = ServerConfigBinder.Bind(SettingsSources.Create(ServerSettings.All, null, null,
+            new Dictionary<string, IReadOnlyList<string>> { [ServerSettings.RespEndpoint] = ["127.0.0.1:6381"] }));
+
+        Assert.That(config.PluginSettings["resp-endpoint"], Is.EqualTo("127.0.0.1:6381"));
+        Assert.That(config.PluginSettings["resp-shard"], Is.EqualTo("100"));
+    }
+
+    [Test]
+    public void Bind_RespFlagsAndPluginSettings_FlagsWinDefaultsDoNot()
+    {
+        var config = ServerConfigBinder.Bind(SettingsSources.Create(ServerSettings.All, null, null,
+            new Dictionary<string, IReadOnlyList<string>>
+            {
+                [ServerSettings.PluginSetting] = ["resp-endpoint=127.0.0.1:1", "resp-shard=200"],
+                [ServerSettings.RespEndpoint] = ["127.0.0.1:6382"],
+            }));
+
+        Assert.That(config.PluginSettings["resp-endpoint"], Is.EqualTo("127.0.0.1:6382"));
+        Assert.That(config.PluginSettings["resp-shard"], Is.EqualTo("200"));
+    }
+
     private static ServerConfig Bind(IReadOnlyList<string> values) =>
         ServerConfigBinder.Bind(SettingsSources.Create(ServerSettings.All, null, null,
             new Dictionary<string, IReadOnlyList<string>> { [ServerSettings.PluginSetting] = values }));
