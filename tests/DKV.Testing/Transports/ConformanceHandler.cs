@@ -1,5 +1,6 @@
 using System.Buffers;
 using DKV.Core.Transport;
+using DKV.Testing.Infrastructure;
 
 namespace DKV.Testing.Transports;
 
@@ -13,11 +14,8 @@ public sealed class ConformanceHandler : IRequestHandler
     /// <summary>First byte of a payload the handler holds before echoing it.</summary>
     public const byte HoldMarker = (byte)'H';
 
-    private readonly List<TaskCompletionSource> _held = [];
-    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
     private readonly List<ulong> _completionOrder = [];
-    private int _reverseReleaseAt;
-    private bool _open = true;
+    private volatile Gate? _gate;
     private int _calls;
 
     /// <summary>Requests received so far.</summary>
@@ -28,7 +26,7 @@ public sealed class ConformanceHandler : IRequestHandler
     {
         get
         {
-            lock (_held)
+            lock (_completionOrder)
             {
                 return [.. _completionOrder];
             }
@@ -36,94 +34,31 @@ public sealed class ConformanceHandler : IRequestHandler
     }
 
     /// <summary>From now on, hold requests marked <see cref="HoldMarker"/>; with <paramref name="reverseReleaseAt"/> &gt; 0, release them last-first once that many are held.</summary>
-    public void Hold(int reverseReleaseAt = 0)
-    {
-        lock (_held)
-        {
-            _open = false;
-            _reverseReleaseAt = reverseReleaseAt;
-        }
-    }
+    public void Hold(int reverseReleaseAt = 0) => _gate = new Gate(reverseReleaseAt);
 
     /// <summary>Releases every held request and stops holding.</summary>
-    public void Release()
-    {
-        List<TaskCompletionSource> release;
-        lock (_held)
-        {
-            _open = true;
-            release = [.. _held];
-            _held.Clear();
-        }
-
-        release.ForEach(t => t.TrySetResult());
-    }
+    public void Release() => _gate?.Open();
 
     /// <summary>Completes once at least <paramref name="count"/> requests are held; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    public Task WaitForHeldAsync(int count, TimeSpan timeout)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_held)
-        {
-            if (_held.Count >= count)
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add((count, reached));
-        }
-
-        return reached.Task.WaitAsync(timeout);
-    }
+    public Task WaitForHeldAsync(int count, TimeSpan timeout) =>
+        (_gate ?? throw new InvalidOperationException("call Hold before waiting for held requests")).WaitForHeldAsync(count, timeout);
 
     public async ValueTask HandleAsync(ulong shardId, ReadOnlyMemory<byte> request, IBufferWriter<byte> response, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         if (!request.IsEmpty && request.Span[0] == HoldMarker)
         {
-            await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
-            lock (_held)
+            if (_gate is { } gate)
+            {
+                await gate.PassAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            lock (_completionOrder)
             {
                 _completionOrder.Add(shardId);
             }
         }
 
         response.Write(request.Span);
-    }
-
-    private Task WaitTurnAsync(CancellationToken cancellationToken)
-    {
-        var mine = new TaskCompletionSource();
-        List<TaskCompletionSource>? reversed = null;
-        lock (_held)
-        {
-            if (_open)
-            {
-                return Task.CompletedTask;
-            }
-
-            _held.Add(mine);
-            foreach (var waiter in _waiters.Where(w => _held.Count >= w.Count).ToList())
-            {
-                waiter.Reached.TrySetResult();
-                _waiters.Remove(waiter);
-            }
-
-            if (_reverseReleaseAt > 0 && _held.Count == _reverseReleaseAt)
-            {
-                reversed = [.. _held];
-                reversed.Reverse();
-                _held.Clear();
-                _open = true;
-            }
-        }
-
-        if (reversed is not null)
-        {
-            // Synchronous continuations: each released request records its completion before the next is released.
-            _ = Task.Run(() => reversed.ForEach(t => t.TrySetResult()), CancellationToken.None);
-        }
-
-        return mine.Task.WaitAsync(cancellationToken);
     }
 }

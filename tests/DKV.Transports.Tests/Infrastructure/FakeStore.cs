@@ -1,6 +1,7 @@
 using DKV.Core.Errors;
 using DKV.Core.Storage;
 using DKV.Core.Stores;
+using DKV.Testing.Infrastructure;
 
 namespace DKV.Transports.Tests.Infrastructure;
 

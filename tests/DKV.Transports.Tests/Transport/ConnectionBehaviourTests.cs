@@ -3,6 +3,7 @@ using System.Text;
 using DKV.Core.Errors;
 using DKV.Core.Rpc;
 using DKV.Core.Transport;
+using DKV.Testing.Infrastructure;
 using DKV.Transports.Tests.Infrastructure;
 
 namespace DKV.Transports.Tests.Transport;

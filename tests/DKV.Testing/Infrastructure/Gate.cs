@@ -1,8 +1,9 @@
-namespace DKV.Transports.Tests.Infrastructure;
+namespace DKV.Testing.Infrastructure;
 
 /// <summary>
-/// Holds the fake shards' operations until the test opens it, and lets the test wait until a number of them are held.
-/// In reverse mode it releases the held operations from last to first once <c>releaseAt</c> are held.
+/// Holds operations (fake shard calls, transport requests) until the test opens it, and lets the test wait until a number of
+/// them are held. In reverse mode it releases the held operations from last to first once <c>releaseAt</c> are held, and then
+/// lets every later operation through. Thread-safe.
 /// </summary>
 public sealed class Gate
 {
@@ -53,6 +54,7 @@ public sealed class Gate
                 releaseReversed = [.. _held];
                 releaseReversed.Reverse();
                 _held.Clear();
+                _open = true;
             }
         }
 
