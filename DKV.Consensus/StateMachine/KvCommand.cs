@@ -14,7 +14,11 @@ namespace DKV.Consensus.StateMachine;
 /// from its own clock, so all replicas agree.
 /// </param>
 /// <param name="ClientId">The client session, for de-duplication of retried writes (0 = no session).</param>
-/// <param name="Sequence">The client's sequence number for this write within <paramref name="ClientId"/>.</param>
+/// <param name="Sequence">The client's sequence number for this write within <paramref name="ClientId"/> (starts at 1).</param>
+/// <param name="AcknowledgedBelow">
+/// The client has received the outcome of every sequence number below this one, so the state machine may forget them; several
+/// writes of one client may be in flight at once (thesis section 6.3, extended to a window).
+/// </param>
 public readonly record struct KvCommand(
     KvOperation Operation,
     string Key,
@@ -24,4 +28,5 @@ public readonly record struct KvCommand(
     TimeSpan DeleteAfter,
     long LeaderTimestampUtcTicks,
     ulong ClientId,
-    ulong Sequence);
+    ulong Sequence,
+    ulong AcknowledgedBelow = 0);

@@ -1,3 +1,4 @@
+using DKV.Core.Consensus;
 using DKV.Core.Serialization;
 using DKV.Core.Storage;
 using DKV.Core.Transport;
@@ -15,12 +16,15 @@ public static class PluginKinds
 
     public const string Extension = "extension";
 
+    public const string Consensus = "consensus";
+
     private static readonly Dictionary<Type, string> s_kindsByServiceType = new()
     {
         [typeof(IEngineFactory)] = Engine,
         [typeof(IRpcSerializer)] = Serializer,
         [typeof(ITransportFactory)] = Transport,
         [typeof(IServerExtension)] = Extension,
+        [typeof(IConsensusFactory)] = Consensus,
     };
 
     /// <summary>
