@@ -24,6 +24,7 @@ internal sealed partial class PeerLink
             AppendSnapshotChunk();
             if (_batch.WrittenCount > 0)
             {
+                Interlocked.Increment(ref _writesIssued);
                 await connection.SendAsync(_batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
         }

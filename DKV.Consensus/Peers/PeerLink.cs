@@ -24,6 +24,7 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private SnapshotTransfer? _activeSnapshot;
+    private long _writesIssued;
     private int _queuedCount;
     private long _queuedBytes;
     private int _outstandingCalls;
@@ -42,6 +43,9 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
     public ulong PeerId { get; }
 
     public string Address { get; }
+
+    /// <summary>Socket writes so far (a diagnostic: many messages go out per write).</summary>
+    public long WritesIssued => Interlocked.Read(ref _writesIssued);
 
     /// <summary>Starts connecting and sending.</summary>
     public void Start() => _loop = Task.Run(RunAsync);

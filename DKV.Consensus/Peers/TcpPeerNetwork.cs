@@ -46,6 +46,9 @@ public sealed class TcpPeerNetwork : IPeerNetwork
     /// <summary>The address this node listens on, <c>host:port</c> with the real port; valid after <see cref="StartAsync"/>.</summary>
     public string BoundAddress { get; private set; }
 
+    /// <summary>Socket writes of Raft messages, requests and snapshot chunks so far, over every peer (a diagnostic for batching).</summary>
+    internal long WritesIssued => _links.Values.Sum(link => link.WritesIssued);
+
     /// <inheritdoc/>
     public async ValueTask StartAsync(IPeerHandler handler, CancellationToken cancellationToken = default)
     {
