@@ -150,6 +150,32 @@ public sealed class TcpPeerNetworkMessagingTests
     }
 
     [Test]
+    public async Task Read_MessageNotFromTheHandshakeReplica_ClosesWithoutDelivering()
+    {
+        await using PeerTestCluster cluster = await PeerTestCluster.StartAsync(3);
+        using var rogue = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await rogue.ConnectAsync(IPEndPoint.Parse(cluster.Networks[2].BoundAddress));
+        byte[] hello = new byte[PeerWire.HandshakeBytes];
+        PeerWire.WriteHandshake(hello, 1);
+        RaftMessage forged = PeerTestCluster.Message(3, 2, 99);
+        byte[] frame = new byte[PeerWire.FrameHeaderBytes + RaftMessageCodec.GetEncodedSize(forged)];
+        PeerWire.WriteFrameHeader(frame, PeerFrameKind.RaftBatch, frame.Length - PeerWire.FrameHeaderBytes);
+        RaftMessageCodec.Encode(forged, frame.AsSpan(PeerWire.FrameHeaderBytes));
+        await rogue.SendAsync(hello.Concat(frame).ToArray());
+
+        byte[] buffer = new byte[256];
+        using var deadline = new CancellationTokenSource(RecordingPeerHandler.Deadline);
+        while (await rogue.ReceiveAsync(buffer, SocketFlags.None, deadline.Token) > 0)
+        {
+        }
+
+        // Replica 1 said hello, so a message claiming to come from 3 is refused; a real one from 3 still arrives after it.
+        Assert.That(cluster.Networks[3].Send(PeerTestCluster.Message(3, 2, 5)), Is.True);
+        RaftMessage arrived = await RecordingPeerHandler.NextAsync(cluster.Handlers[2].Messages, "message from 3");
+        Assert.That(arrived.Index, Is.EqualTo(5UL), "the forged message must not be delivered");
+    }
+
+    [Test]
     public void Create_OptionOutOfRange_ThrowsNamingIt()
     {
         var error = Assert.Throws<DkvException>(() => new TcpPeerNetwork(new TcpPeerNetworkOptions
