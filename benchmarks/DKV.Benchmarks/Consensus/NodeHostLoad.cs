@@ -18,7 +18,7 @@ public static class NodeHostLoad
 {
     public static async Task RunAsync(string[] args)
     {
-        string network = Option(args, "--network", "loopback");
+        string network = Option(args, "--network", "tcp");
         int seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         int inflight = int.Parse(Option(args, "--inflight", "50"), CultureInfo.InvariantCulture);
         int valueBytes = int.Parse(Option(args, "--value-bytes", "128"), CultureInfo.InvariantCulture);
@@ -68,8 +68,7 @@ public static class NodeHostLoad
         }
     }
 
-    private static IPeerNetwork CreateTcp(TcpPeerNetworkOptions options) =>
-        throw new NotSupportedException($"the TCP peer network is not in this build (options for replica {options.LocalId})");
+    private static IPeerNetwork CreateTcp(TcpPeerNetworkOptions options) => new TcpPeerNetwork(options);
 
     private static string Key(long i) => "key-" + (i % 10_000).ToString(CultureInfo.InvariantCulture);
 
