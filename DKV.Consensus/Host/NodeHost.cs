@@ -112,6 +112,9 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     /// <inheritdoc/>
     public ulong ReplicaId { get; }
 
+    /// <summary>What the event loop did so far (written by the loop only; read racily for diagnostics).</summary>
+    internal HostCounters Counters { get; } = new();
+
     /// <summary>This process's client session id for writes (random per start).</summary>
     internal ulong ClientId { get; }
 
