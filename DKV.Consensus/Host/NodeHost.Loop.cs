@@ -11,13 +11,15 @@ internal sealed partial class NodeHost
     // Entry bytes taken from the queues per iteration, so one group's batch fits one write-ahead log record (see WalRecordBytes).
     private const long MaxDrainBytesPerIteration = 8L * 1024 * 1024;
 
-    private async Task RunLoopAsync()
+    /// <summary>The event loop's thread: runs until the node stops or a fatal error, then fails what is left.</summary>
+    private void RunLoop()
     {
         CancellationToken stop = _stop.Token;
         try
         {
             while (!stop.IsCancellationRequested)
             {
+                _wake.Reset(); // inputs queued from here on set it again
                 bool busy = DrainPeerInputs();
                 busy |= DrainProposals();
                 RunTicks();
@@ -29,10 +31,10 @@ internal sealed partial class NodeHost
                     }
                 }
 
-                busy |= await ProcessReadiesAsync().ConfigureAwait(false);
+                busy |= ProcessReadies();
                 if (!busy)
                 {
-                    await _doorbell.Reader.ReadAsync(stop).ConfigureAwait(false);
+                    _wake.Wait(stop);
                 }
             }
         }
@@ -48,6 +50,7 @@ internal sealed partial class NodeHost
         finally
         {
             FailEverything(_failure ?? "the node is stopping");
+            _loopExited.TrySetResult();
         }
     }
 
