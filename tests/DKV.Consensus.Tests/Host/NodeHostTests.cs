@@ -159,7 +159,7 @@ public sealed class NodeHostTests
     {
         var settings = new Dictionary<string, string> { ["max-uncommitted-bytes"] = "2048" };
         await using HostCluster cluster = await HostCluster.StartAsync(
-            configure: o => o with { Settings = settings, ElectionRttFactor = 100, RequestTimeout = TimeSpan.FromSeconds(3) });
+            configure: o => o with { Settings = settings, ElectionRttFactor = 40, RequestTimeout = TimeSpan.FromSeconds(3) });
         int leader = await cluster.WaitForLeaderAsync(s_electionWait);
         cluster.Hub.Isolate(cluster.IdOf(leader));
 
