@@ -147,6 +147,14 @@ internal sealed partial class RaftGroup : IDisposable
             return;
         }
 
+        if (request.Term == entry.Term && result.Index == 0)
+        {
+            // A duplicate whose first outcome the session table no longer holds (KvStateMachine.Apply): unknown.
+            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+                $"group {GroupId}: the write at index {entry.Index} repeats an earlier attempt whose outcome is no longer known; it may have been applied"));
+            return;
+        }
+
         request.Complete(request.Term == entry.Term
             ? ProposalOutcome.Applied(result)
             : ProposalOutcome.Retry(DkvErrorCode.Unavailable,
