@@ -266,5 +266,30 @@ public sealed class NodeHostTests
         }
     }
 
+    [Test]
+    public async Task Groups_SeveralOnOneNode_AreIndependentAndShareTheLog()
+    {
+        await using HostCluster cluster = await HostCluster.StartAsync(configure: o => o with { GroupIds = [HostCluster.Group, 2, 3] });
+        await cluster.WaitForLeaderAsync(s_electionWait);
+
+        foreach (ulong group in new ulong[] { HostCluster.Group, 2, 3 })
+        {
+            await cluster.Node((int)group % cluster.Size).GetStore(group).SetAsync("shared-key", Bytes($"group-{group}"));
+        }
+
+        for (int node = 0; node < cluster.Size; node++)
+        {
+            foreach (ulong group in new ulong[] { HostCluster.Group, 2, 3 })
+            {
+                GetResult read = await cluster.Node(node).GetStore(group).GetAsync("shared-key");
+                Assert.That(Encoding.UTF8.GetString(read.Value.Span), Is.EqualTo($"group-{group}"), $"node {node} group {group}");
+                Assert.That(cluster.Node(node).GetStatus(group).GroupId, Is.EqualTo(group));
+            }
+        }
+
+        var unknown = Assert.Throws<DkvException>(() => cluster.Node(0).GetStore(9));
+        Assert.That(unknown!.Code, Is.EqualTo(DkvErrorCode.UnknownShard));
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 }
