@@ -4,8 +4,8 @@ using DKV.EndToEnd.Tests.Cluster.Infrastructure;
 namespace DKV.EndToEnd.Tests.Cluster;
 
 /// <summary>
-/// A cluster node whose write-ahead log was damaged while it was down: a torn tail (the last record cut mid-way, as a crash leaves
-/// it) is cut off and reported, and the node rejoins with every acknowledged write; a corrupt record in the middle of the synced
+/// A cluster node whose write-ahead log was damaged while it was down: a torn tail (the segment ends mid-record, as a crash during an
+/// unsynced write leaves it) is cut off and reported, and the node rejoins with every acknowledged write; a corrupt record in the middle of the synced
 /// log stops the node with a non-zero exit code and a message naming the file and the offset.
 /// </summary>
 [Category("ClusterFaults")]
@@ -26,13 +26,13 @@ public sealed class WalDamageTests
         await follower.KillAsync();
 
         string segment = WalFiles.SegmentWithRecords(follower.DataDirectory, 2);
-        long torn = WalFiles.TearLastRecord(segment);
+        long torn = WalFiles.AppendTornRecord(segment);
         await follower.StartAsync();
         leader = await cluster.WaitForLeaderAsync();
         await WriteAsync(leader, "after", 10);
         await ClusterVerifier.WaitForConvergenceAsync(cluster, s_deadline);
 
-        Assert.That(follower.Output, Does.Contain("torn tail").And.Contain(Path.GetFileName(segment)),
+        Assert.That(follower.Output, Does.Contain("torn tail").And.Contain($"{Path.GetFileName(segment)}': truncated").And.Contain($"at offset {torn}"),
             $"the restart must report the truncation of {segment} at offset {torn}\n{follower.Tail(80)}");
         await using var client = await ClusterClient.ConnectAsync(follower.ClientEndpoint, s_requestTimeout, maxAttempts: 3);
         foreach (string key in Keys("before", 40).Concat(Keys("after", 10)))

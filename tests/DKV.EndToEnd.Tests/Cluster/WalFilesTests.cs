@@ -19,16 +19,17 @@ public sealed class WalFilesTests
     }
 
     [Test]
-    public void TearLastRecord_CutsInsideItsPayload()
+    public void AppendTornRecord_EndsTheFileInsideAHalfCopiedRecord()
     {
         using var folder = new TempFolder();
         string path = WriteSegment(folder, 10, 0, 8);
 
-        long offset = WalFiles.TearLastRecord(path);
+        long offset = WalFiles.AppendTornRecord(path);
 
-        Assert.That(offset, Is.EqualTo(28));
-        Assert.That(new FileInfo(path).Length, Is.EqualTo(28 + 9 + 4));
-        Assert.That(WalFiles.Records(path), Has.Count.EqualTo(2));
+        Assert.That(offset, Is.EqualTo(45));
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(45 + 9 + 4));
+        Assert.That(WalFiles.Records(path), Has.Count.EqualTo(3), "the torn record is not a whole record");
+        Assert.Throws<InvalidOperationException>(() => WalFiles.AppendTornRecord(path));
     }
 
     [Test]

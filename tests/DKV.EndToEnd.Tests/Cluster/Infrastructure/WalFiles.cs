@@ -50,13 +50,27 @@ internal static class WalFiles
                 $"no write-ahead log segment with {minRecords} records under '{dataDirectory}' (found: {string.Join(", ", segments.Select(p => $"{p} ({Records(p).Count} records)"))})");
     }
 
-    /// <summary>Cuts the last record of <paramref name="path"/> in the middle of its payload (a write torn by a crash). Returns where that record starts.</summary>
-    public static long TearLastRecord(string path)
+    /// <summary>
+    /// Leaves <paramref name="path"/> ending in the middle of a record, as a crash during an unsynced write does: a copy of the last
+    /// record's header and half its payload is appended after the last whole record. Returns where the torn record starts.
+    /// </summary>
+    /// <remarks>
+    /// Cutting an existing record instead would remove a record the node had synced and acknowledged, which a crash cannot do
+    /// (that is data loss, and Raft rightly stops on it: the leader knows the follower had that entry).
+    /// </remarks>
+    public static long AppendTornRecord(string path)
     {
         var (offset, bytes) = Records(path)[^1];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-        file.SetLength(offset + HeaderBytes + ((bytes - HeaderBytes) / 2));
-        return offset;
+        byte[] data = File.ReadAllBytes(path);
+        long end = offset + bytes;
+        if (end != data.Length)
+        {
+            throw new InvalidOperationException($"'{path}' already ends in a partial record at offset {end}");
+        }
+
+        using var file = new FileStream(path, FileMode.Append, FileAccess.Write);
+        file.Write(data, (int)offset, HeaderBytes + ((bytes - HeaderBytes) / 2));
+        return end;
     }
 
     /// <summary>Flips one payload byte of a record in the middle of <paramref name="path"/> (valid records follow it). Returns where that record starts.</summary>
