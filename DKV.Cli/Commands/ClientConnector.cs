@@ -49,7 +49,6 @@ internal sealed class ClientConnector : IAsyncDisposable
         string serializerName = SettingParser.Text(settings.Get(ClientSettings.Serializer));
         var timeout = SettingParser.Duration(settings.Get(ClientSettings.Timeout), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1));
         timeout = timeout < minimumTimeout ? minimumTimeout : timeout;
-        var options = ClientTransportSettings.Read(settings, transportName, serializerName, timeout);
         var (dirs, origin) = settings.GetList(ClientSettings.PluginsDir);
         var collection = new ServiceCollection();
         var catalog = new PluginLoader(new PluginLoaderOptions
@@ -61,6 +60,8 @@ internal sealed class ClientConnector : IAsyncDisposable
         {
             var serializer = Resolve<IRpcSerializer>(catalog, services, serializerName);
             var factory = Resolve<ITransportFactory>(catalog, services, transportName);
+            // After resolving: a misspelt transport is reported as such, not as a missing endpoint for it.
+            var options = ClientTransportSettings.Read(settings, transportName, serializerName, timeout);
             return new ClientConnector(services, factory, serializer, options, transportName);
         }
         catch
