@@ -217,6 +217,18 @@ public sealed class BasicClusterTests
         });
     }
 
+    [TestCase(new[] { "--shards", "100=dstore" }, "ReplicaId is required for remote shards")]
+    [TestCase(new[] { "--shards", "100=dstore", "--replica-id", "node-1" }, "ClusterMembers is required for remote shards")]
+    [TestCase(new[] { "--shards", "100=dstore", "--replica-id", "node-1", "--cluster-members", "node-1" }, "invalid cluster member format: node-1 (expected ID=address)")]
+    [TestCase(new[] { "--shards", "100=lockmgr(dstore)", "--replica-id", "node-1", "--cluster-members", "node-2=127.0.0.1:1" },
+        "no address found for replica ID 16615728193742600643 in cluster members")]
+    public async Task Serve_BadClusterFlags_UpstreamMessageExitTwo(string[] args, string message)
+    {
+        var result = await DkvCli.RunAsync(["serve", "--transport-endpoint", "127.0.0.1:0", .. args]);
+
+        Assert.That((result.ExitCode, result.Stderr), Is.EqualTo((2, $"error: {message}\n")));
+    }
+
     private static async Task AssertReadsAsync(ClusterHarness cluster, ClusterNode node, params (string Key, string Value)[] expected)
     {
         await using var client = await ClusterClient.ConnectAsync(node.ClientEndpoint, s_requestTimeout, maxAttempts: 3);
