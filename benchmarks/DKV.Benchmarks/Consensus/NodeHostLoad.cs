@@ -55,6 +55,11 @@ public static class NodeHostLoad
             Random.Shared.NextBytes(value);
             await PhaseAsync("warm-up", stores, inflight, 2, (s, i) => s.SetAsync(Key(i), value).AsTask());
             await PhaseAsync("writes", stores, inflight, seconds, (s, i) => s.SetAsync(Key(i), value).AsTask());
+            foreach (IConsensusNode node in nodes)
+            {
+                Console.WriteLine($"  {node.GetStatus(1).Replica}: {((NodeHost)node).Counters}");
+            }
+
             await PhaseAsync("reads", stores, inflight, seconds, (s, i) => s.GetAsync(Key(i)).AsTask());
         }
         finally
