@@ -165,7 +165,16 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
             _down = true;
             int dropped = DropEverything($"connection lost ({reason})");
             TimeSpan delay = PeerBackoff.ForFailure(_context.Options.ReconnectBaseDelay, _context.Options.ReconnectMaxDelay, failures);
-            PeerLog.Unreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            if (failures == 1)
+            {
+                PeerLog.Unreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            }
+            else
+            {
+                // A peer that stays down would otherwise log a warning per retry: the first one says it, the rest are detail.
+                PeerLog.StillUnreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            }
+
             Notify(static (handler, link) => handler.OnPeerUnreachable(link.PeerId));
             try
             {
@@ -187,12 +196,12 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
         using var connectionScope = CancellationTokenSource.CreateLinkedTokenSource(stop);
         Task reading = Task.CompletedTask;
         string reason;
+        _readFailure = null;
         try
         {
             connection = await ConnectAsync(stop).ConfigureAwait(false);
             onConnected();
             PeerLog.Connected(_context.Logger, _context.LocalId, PeerId, Address);
-            _readFailure = null;
             reading = ReadRepliesAsync(connection, connectionScope);
             await WriteLoopAsync(connection, connectionScope.Token).ConfigureAwait(false);
             reason = "the send queue closed";
