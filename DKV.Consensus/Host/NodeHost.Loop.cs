@@ -11,15 +11,15 @@ internal sealed partial class NodeHost
     // Entry bytes taken from the queues per iteration, so one group's batch fits one write-ahead log record (see WalRecordBytes).
     private const long MaxDrainBytesPerIteration = 8L * 1024 * 1024;
 
-    private readonly List<(RaftGroup Group, Ready Ready)> _batch = [];
-
-    private async Task RunLoopAsync()
+    /// <summary>The event loop's thread: runs until the node stops or a fatal error, then fails what is left.</summary>
+    private void RunLoop()
     {
         CancellationToken stop = _stop.Token;
         try
         {
             while (!stop.IsCancellationRequested)
             {
+                _wake.Reset(); // inputs queued from here on set it again
                 bool busy = DrainPeerInputs();
                 busy |= DrainProposals();
                 RunTicks();
@@ -31,10 +31,10 @@ internal sealed partial class NodeHost
                     }
                 }
 
-                busy |= await ProcessReadiesAsync().ConfigureAwait(false);
+                busy |= ProcessReadies();
                 if (!busy)
                 {
-                    await _doorbell.Reader.ReadAsync(stop).ConfigureAwait(false);
+                    _wake.Wait(stop);
                 }
             }
         }
@@ -50,6 +50,7 @@ internal sealed partial class NodeHost
         finally
         {
             FailEverything(_failure ?? "the node is stopping");
+            _loopExited.TrySetResult();
         }
     }
 
@@ -155,6 +156,7 @@ internal sealed partial class NodeHost
             case ProposalStatus.Accepted:
                 request.Term = result.Term;
                 request.Proposed = true;
+                Counters.Proposed++;
                 group.AddWaiter(result.Index, request);
                 break;
             case ProposalStatus.NotLeader when !request.Forwarded:
@@ -197,111 +199,6 @@ internal sealed partial class NodeHost
         {
             group.SweepExpiredWaiters(now);
             group.ExpireReads(oldestRead, _options.RequestTimeout);
-        }
-    }
-
-    private async ValueTask<bool> ProcessReadiesAsync()
-    {
-        _batch.Clear();
-        foreach (RaftGroup group in _groupList)
-        {
-            if (group.Node.HasReady)
-            {
-                _batch.Add((group, group.Node.GetReady()));
-            }
-        }
-
-        if (_batch.Count == 0)
-        {
-            return false;
-        }
-
-        bool mustSync = false;
-        foreach ((RaftGroup group, Ready ready) in _batch)
-        {
-            ulong lastBefore = group.Storage.LastIndex;
-            group.Storage.Persist(ready);
-            group.OnPersisted(ready.Entries.Span, ready.Snapshot is not null, lastBefore);
-            mustSync |= ready.MustSync;
-        }
-
-        if (mustSync)
-        {
-            // Raft thesis 10.2.1: a leader may replicate to followers while its own disk write is in progress.
-            SendMessages(appends: true, others: false);
-            await _wal.SyncAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        SendMessages(appends: !mustSync, others: true);
-        foreach ((RaftGroup group, Ready ready) in _batch)
-        {
-            Apply(group, ready);
-            group.Node.Advance(ready);
-            if (ready.SoftState is { } soft)
-            {
-                OnSoftState(group, soft);
-            }
-
-            MaybeSnapshot(group);
-            group.CompleteAppliedReads();
-            group.PublishStatus();
-        }
-
-        _batch.Clear();
-        return true;
-    }
-
-    /// <summary>Sends the batch's leader appends, its other messages, or both.</summary>
-    private void SendMessages(bool appends, bool others)
-    {
-        foreach ((RaftGroup group, Ready ready) in _batch)
-        {
-            foreach (RaftMessage message in ready.Messages)
-            {
-                if (message.Type == RaftMessageType.Append ? appends : others)
-                {
-                    Send(group, message);
-                }
-            }
-        }
-    }
-
-    private void Send(RaftGroup group, RaftMessage message)
-    {
-        if (_network.Send(message))
-        {
-            return;
-        }
-
-        if (message.Type == RaftMessageType.InstallSnapshot)
-        {
-            group.Node.ReportSnapshot(message.To, succeeded: false);
-        }
-        else if (message.Type == RaftMessageType.Append)
-        {
-            group.Node.ReportUnreachable(message.To);
-        }
-    }
-
-    private void Apply(RaftGroup group, Ready ready)
-    {
-        if (ready.Snapshot is { } snapshot)
-        {
-            RestoreStateMachine(group.GroupId, group.StateMachine, snapshot);
-            group.LastSnapshotIndex = snapshot.Metadata.Index;
-            group.FailWaitersCoveredBy(snapshot.Metadata.Index);
-            Log.SnapshotInstalled(_logger, group.GroupId, snapshot.Metadata.Index);
-        }
-
-        foreach (ref readonly LogEntry entry in ready.CommittedEntries.Span)
-        {
-            Core.Stores.WriteResult result = group.StateMachine.Apply(entry);
-            group.CompleteWaiter(entry, result);
-        }
-
-        foreach (ReadState state in ready.ReadStates)
-        {
-            group.OnReadState(state);
         }
     }
 

@@ -36,11 +36,8 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private readonly Dictionary<ulong, string> _memberNames = [];
     private readonly Channel<ProposalRequest> _proposals;
     private readonly Channel<PeerInput> _peerInputs;
-    private readonly Channel<byte> _doorbell = Channel.CreateBounded<byte>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    // Set by every producer; reset by the loop before it looks at its inputs, so no wake-up is lost.
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ulong _contextBase;
     private ulong _contextCounter;
@@ -48,7 +45,8 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private long _tickCount;
     private long _lastReadUtcTicks;
     private ITimer? _timer;
-    private Task _loop = Task.CompletedTask;
+    private readonly TaskCompletionSource _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _loopThread;
     private int _disposed;
     private volatile string? _failure;
 
@@ -112,6 +110,9 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     /// <inheritdoc/>
     public ulong ReplicaId { get; }
 
+    /// <summary>What the event loop did so far (written by the loop only; read racily for diagnostics).</summary>
+    internal HostCounters Counters { get; } = new();
+
     /// <summary>This process's client session id for writes (random per start).</summary>
     internal ulong ClientId { get; }
 
@@ -141,7 +142,8 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     internal async ValueTask StartAsync(CancellationToken cancellationToken)
     {
         await _network.StartAsync(this, cancellationToken).ConfigureAwait(false);
-        _loop = Task.Run(RunLoopAsync, CancellationToken.None);
+        _loopThread = new Thread(RunLoop) { IsBackground = true, Name = $"raft-loop-{_options.ReplicaName}" };
+        _loopThread.Start();
         _timer = _time.CreateTimer(static state => ((NodeHost)state!).OnTick(), this, _options.Rtt, _options.Rtt);
     }
 
@@ -161,7 +163,10 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
         _failure ??= "the node is stopping";
         _proposals.Writer.TryComplete();
         _stop.Cancel();
-        await _loop.ConfigureAwait(false);
+        if (_loopThread is not null)
+        {
+            await _loopExited.Task.ConfigureAwait(false);
+        }
         await _network.DisposeAsync().ConfigureAwait(false);
         try
         {
@@ -179,6 +184,8 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
         }
 
         _stop.Dispose();
+
+        // _wake is not disposed: a late reader may still ring it, and an event that never blocked holds no handle.
         Log.NodeStopped(_logger, _options.ReplicaName);
     }
 
@@ -198,7 +205,13 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     }
 
     /// <summary>Wakes the event loop (something was queued for it).</summary>
-    internal void Ring() => _doorbell.Writer.TryWrite(0);
+    internal void Ring()
+    {
+        if (!_wake.IsSet)
+        {
+            _wake.Set();
+        }
+    }
 
     /// <summary>The clock reads judge deadlines by: UTC ticks that never move backwards. Thread-safe.</summary>
     internal long ReadClockUtcTicks()

@@ -42,11 +42,12 @@ internal sealed class InboundSession : IPeerFrameSink
             await _connection.ReadFramesAsync(this, _context.MaxFramePayloadBytes, _scope.Token).ConfigureAwait(false);
             PeerLog.InboundEnded(_context.Logger, _context.LocalId, _peerId, _connection.Remote);
         }
-        catch (Exception exception) when (exception is SocketException or IOException or DkvException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
         {
+            // A bad frame, a broken socket or a bug here costs this connection only; the peer reconnects and the network carries on.
             if (!_scope.IsCancellationRequested)
             {
-                PeerLog.InboundClosed(_context.Logger, _context.LocalId, _connection.Remote, exception.Message);
+                PeerLog.InboundClosed(_context.Logger, _context.LocalId, _connection.Remote, $"{exception.GetType().Name}: {exception.Message}");
             }
         }
 

@@ -165,7 +165,16 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
             _down = true;
             int dropped = DropEverything($"connection lost ({reason})");
             TimeSpan delay = PeerBackoff.ForFailure(_context.Options.ReconnectBaseDelay, _context.Options.ReconnectMaxDelay, failures);
-            PeerLog.Unreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            if (failures == 1)
+            {
+                PeerLog.Unreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            }
+            else
+            {
+                // A peer that stays down would otherwise log a warning per retry: the first one says it, the rest are detail.
+                PeerLog.StillUnreachable(_context.Logger, _context.LocalId, PeerId, Address, failures, reason, dropped, (long)delay.TotalMilliseconds);
+            }
+
             Notify(static (handler, link) => handler.OnPeerUnreachable(link.PeerId));
             try
             {
@@ -197,9 +206,11 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
             await WriteLoopAsync(connection, connectionScope.Token).ConfigureAwait(false);
             reason = "the send queue closed";
         }
-        catch (Exception exception) when (exception is SocketException or IOException or DkvException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
         {
-            reason = _readFailure ?? exception.Message;
+            // Whatever broke the connection (socket, protocol, or a bug in this code), the link must survive to reconnect:
+            // the reason is logged by the caller with the unreachable report.
+            reason = _readFailure ?? $"{exception.GetType().Name}: {exception.Message}";
         }
 
         await connectionScope.CancelAsync().ConfigureAwait(false);
@@ -260,9 +271,10 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
             await connection.ReadFramesAsync(this, _context.MaxFramePayloadBytes, connectionScope.Token).ConfigureAwait(false);
             _readFailure ??= "the peer closed the connection";
         }
-        catch (Exception exception) when (exception is SocketException or IOException or DkvException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
         {
-            _readFailure ??= connectionScope.IsCancellationRequested ? null : exception.Message;
+            // Reported as the reason the connection ended (see RunConnectionAsync), then the link reconnects.
+            _readFailure ??= connectionScope.IsCancellationRequested ? null : $"{exception.GetType().Name}: {exception.Message}";
         }
 
         await connectionScope.CancelAsync().ConfigureAwait(false);

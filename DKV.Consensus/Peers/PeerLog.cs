@@ -14,6 +14,9 @@ internal static partial class PeerLog
     [LoggerMessage(3402, LogLevel.Warning, "Replica {LocalId}: peer {PeerId} at {Address} unreachable ({Failures} failures in a row): {Reason}; {Dropped} queued messages dropped, retrying in {DelayMs} ms")]
     public static partial void Unreachable(ILogger logger, ulong localId, ulong peerId, string address, int failures, string reason, int dropped, long delayMs);
 
+    [LoggerMessage(3412, LogLevel.Debug, "Replica {LocalId}: peer {PeerId} at {Address} still unreachable ({Failures} failures in a row): {Reason}; {Dropped} queued messages dropped, retrying in {DelayMs} ms")]
+    public static partial void StillUnreachable(ILogger logger, ulong localId, ulong peerId, string address, int failures, string reason, int dropped, long delayMs);
+
     [LoggerMessage(3403, LogLevel.Warning, "Replica {LocalId}: closing connection from {Remote}: {Reason}")]
     public static partial void InboundClosed(ILogger logger, ulong localId, string remote, string reason);
 

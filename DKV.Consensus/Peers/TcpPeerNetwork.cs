@@ -159,6 +159,8 @@ public sealed class TcpPeerNetwork : IPeerNetwork
                 ? parsed
                 : (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false))
                     .OrderBy(candidate => candidate.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
+            // An IPv4 address written in its IPv6-mapped form cannot be bound by an IPv6 socket: bind the IPv4 address.
+            address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
             socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             socket.Bind(new IPEndPoint(address, port));
             socket.Listen(512);

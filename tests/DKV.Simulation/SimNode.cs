@@ -45,9 +45,11 @@ internal sealed class SimNode
 
     /// <summary>
     /// The session bounds of the product state machine in the simulator: few results per session, so that bound is exercised;
-    /// more sessions than clients, because a dropped session forgets its outcomes (documented on <c>KvStateMachine.Apply</c>).
+    /// more sessions than clients, because a dropped session forgets its outcomes (documented on <c>KvStateMachine.Apply</c>);
+    /// an idle timeout far above an operation's retry deadline, so only sessions of clients that stopped writing expire.
     /// </summary>
-    public static KvSessionOptions SessionOptions { get; } = new() { MaxResultsPerSession = 4, MaxSessions = 16 };
+    public static KvSessionOptions SessionOptions { get; } =
+        new() { MaxResultsPerSession = 4, MaxSessions = 16, SessionIdleTimeout = TimeSpan.FromSeconds(20) };
 
     /// <summary>The simulator's epoch: simulated time 0 as UTC ticks (the leader timestamp of an entry proposed at Now).</summary>
     public static long EpochUtcTicks { get; } = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;

@@ -18,7 +18,7 @@ public static class NodeHostLoad
 {
     public static async Task RunAsync(string[] args)
     {
-        string network = Option(args, "--network", "loopback");
+        string network = Option(args, "--network", "tcp");
         int seconds = int.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         int inflight = int.Parse(Option(args, "--inflight", "50"), CultureInfo.InvariantCulture);
         int valueBytes = int.Parse(Option(args, "--value-bytes", "128"), CultureInfo.InvariantCulture);
@@ -55,6 +55,11 @@ public static class NodeHostLoad
             Random.Shared.NextBytes(value);
             await PhaseAsync("warm-up", stores, inflight, 2, (s, i) => s.SetAsync(Key(i), value).AsTask());
             await PhaseAsync("writes", stores, inflight, seconds, (s, i) => s.SetAsync(Key(i), value).AsTask());
+            foreach (IConsensusNode node in nodes)
+            {
+                Console.WriteLine($"  {node.GetStatus(1).Replica}: {((NodeHost)node).Counters}");
+            }
+
             await PhaseAsync("reads", stores, inflight, seconds, (s, i) => s.GetAsync(Key(i)).AsTask());
         }
         finally
@@ -68,8 +73,7 @@ public static class NodeHostLoad
         }
     }
 
-    private static IPeerNetwork CreateTcp(TcpPeerNetworkOptions options) =>
-        throw new NotSupportedException($"the TCP peer network is not in this build (options for replica {options.LocalId})");
+    private static IPeerNetwork CreateTcp(TcpPeerNetworkOptions options) => new TcpPeerNetwork(options);
 
     private static string Key(long i) => "key-" + (i % 10_000).ToString(CultureInfo.InvariantCulture);
 

@@ -11,7 +11,7 @@ namespace DKV.Consensus.Tests.Peers;
 /// </summary>
 internal sealed class PeerProxy : IAsyncDisposable
 {
-    private readonly Socket _listener = new(SocketType.Stream, ProtocolType.Tcp);
+    private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
@@ -81,7 +81,7 @@ internal sealed class PeerProxy : IAsyncDisposable
 
     private async Task PairAsync(Socket client)
     {
-        var server = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _open[client] = 0;
         _open[server] = 0;
         try

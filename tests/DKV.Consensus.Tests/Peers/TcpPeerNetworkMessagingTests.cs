@@ -96,7 +96,7 @@ public sealed class TcpPeerNetworkMessagingTests
     public async Task Send_QueueFull_ReturnsFalse([Values] bool limitByBytes)
     {
         // A peer that accepts the connection but never answers the handshake: nothing leaves the queue.
-        using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         silent.Listen(4);
         await using var network = new TcpPeerNetwork(new TcpPeerNetworkOptions
@@ -125,7 +125,7 @@ public sealed class TcpPeerNetworkMessagingTests
     public async Task Read_OversizedOrGarbageFrame_ClosesThatConnectionOnly([Values] bool garbage)
     {
         await using PeerTestCluster cluster = await PeerTestCluster.StartAsync(2, options => options with { MaxMessageBytes = 1 << 20, SnapshotChunkBytes = 64 * 1024 });
-        using var rogue = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        using var rogue = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await rogue.ConnectAsync(IPEndPoint.Parse(cluster.Networks[2].BoundAddress));
         byte[] hello = new byte[PeerWire.HandshakeBytes];
         PeerWire.WriteHandshake(hello, 1);

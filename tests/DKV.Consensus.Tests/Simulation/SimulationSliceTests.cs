@@ -5,7 +5,8 @@ namespace DKV.Consensus.Tests.Simulation;
 
 /// <summary>
 /// The CI slice of the deterministic simulator: at least 1,000 swarm seeds over 1-, 3- and 5-node clusters with faults on, 500 client
-/// operations each, zero violations. The first seed can be moved with DKV_SIM_START_SEED (default 1), the count with DKV_SIM_SEEDS.
+/// operations each, about half of them on the production stack (write-ahead log, snapshot store, product state machine with
+/// client sessions), zero violations. The first seed can be moved with DKV_SIM_START_SEED (default 1), the count with DKV_SIM_SEEDS.
 /// </summary>
 [TestFixture]
 public sealed class SimulationSliceTests
@@ -34,7 +35,8 @@ public sealed class SimulationSliceTests
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"ran {results.Count} seeds ({string.Join(", ", results.GroupBy(r => r.Nodes).OrderBy(g => g.Key).Select(g => $"{g.Count()} x {g.Key} nodes"))}), {violated.Count} violated, " +
             $"{results.Sum(r => r.Operations)} operations checked ({results.Sum(r => r.Unknown)} unknown), {results.Sum(r => r.Crashes)} crashes, " +
-            $"{results.Sum(r => r.Events)} events, {elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores"));
+            $"{results.Sum(r => r.Events)} events, {results.Count(r => r.Profile.ProductionStack)} seeds on the production stack " +
+            $"({results.Sum(r => r.Deduplicated)} retried writes deduplicated), {elapsed.TotalSeconds:F0} s on {Environment.ProcessorCount} cores"));
         // The determinism self-check (FoundationDB's "unseed" check): every 50th seed runs again and must replay event for event.
         var replays = results.Where((_, i) => i % 50 == 0).ToList();
         var mismatched = replays.Where(r => new Simulator(new SimOptions { Seed = r.Seed, Nodes = r.Nodes, Operations = Operations }).Run().TraceHash != r.TraceHash)
@@ -44,6 +46,7 @@ public sealed class SimulationSliceTests
         Assert.That(results, Has.Count.EqualTo(count));
         Assert.That(results.Select(r => r.Nodes).Distinct().Order(), Is.EqualTo(new[] { 1, 3, 5 }));
         Assert.That(results.Sum(r => r.Crashes), Is.GreaterThan(0), "faults must be on");
+        Assert.That(results.Select(r => r.Profile.ProductionStack).Distinct().Count(), Is.EqualTo(2), "both stacks must run");
         Assert.That(violated.Select(r => $"seed {r.Seed}: {r.Violation}"), Is.Empty);
     }
 

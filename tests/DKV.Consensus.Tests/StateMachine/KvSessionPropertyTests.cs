@@ -26,6 +26,40 @@ public sealed class KvSessionPropertyTests
     }
 
     [Test]
+    public void Snapshot_AtAnyPointOfADuplicatedLog_RestoredMachineGivesTheSameOutcomesAfterwards()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(Logs(withAcknowledgements: true).ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (log, cut) =>
+        {
+            // Tight bounds, so forgetting (by acknowledgement and by the per-session bound) is part of what the snapshot carries.
+            var options = new KvSessionOptions { MaxResultsPerSession = 2, MaxSessions = 2 };
+            var straight = new KvStateMachine(new DictionaryKvdb(), options);
+            var before = new KvStateMachine(new DictionaryKvdb(), options);
+            int split = cut % (log.Positions.Length + 1);
+            for (int i = 0; i < split; i++)
+            {
+                straight.Apply(Entry((ulong)i + 1, log.Unique[log.Positions[i]]));
+                before.Apply(Entry((ulong)i + 1, log.Unique[log.Positions[i]]));
+            }
+
+            using var image = new MemoryStream();
+            before.SaveSnapshot(image);
+            image.Position = 0;
+            var restored = new KvStateMachine(new DictionaryKvdb(), options);
+            restored.RestoreSnapshot(image);
+            for (int i = split; i < log.Positions.Length; i++)
+            {
+                LogEntry entry = Entry((ulong)i + 1, log.Unique[log.Positions[i]]);
+                if (straight.Apply(entry) != restored.Apply(entry))
+                {
+                    return false;
+                }
+            }
+
+            return straight.SessionCount == restored.SessionCount && s_keys.All(k => Value(straight, k) == Value(restored, k));
+        }));
+    }
+
+    [Test]
     public void Apply_PlantedReapplication_PropertyFails()
     {
         // Style rule 18: the same check must catch a machine that re-applies duplicates (a session-less machine does exactly that).
@@ -67,14 +101,14 @@ public sealed class KvSessionPropertyTests
         return s_keys.All(k => Value(machine, k) == Value(reference, k));
     }
 
-    private static Gen<(KvCommand[] Unique, int[] Positions)> Logs() =>
+    private static Gen<(KvCommand[] Unique, int[] Positions)> Logs(bool withAcknowledgements = false) =>
         from specs in Gen.ListOf(Gen.Choose(0, 1_000_000)).Select(l => l.ToArray())
         where specs.Length > 0
         from order in Gen.Shuffle(Enumerable.Range(0, specs.Length).ToArray())
         from copies in Gen.ListOf(Gen.Zip(Gen.Choose(0, specs.Length - 1), Gen.Choose(0, 1000))).Select(l => l.ToArray())
-        select Build(specs, order, copies);
+        select Build(specs, order, copies, withAcknowledgements);
 
-    private static (KvCommand[] Unique, int[] Positions) Build(int[] specs, int[] order, (int Pick, int Offset)[] copies)
+    private static (KvCommand[] Unique, int[] Positions) Build(int[] specs, int[] order, (int Pick, int Offset)[] copies, bool withAcknowledgements)
     {
         var sequences = new ulong[4];
         var unique = new KvCommand[specs.Length];
@@ -85,7 +119,9 @@ public sealed class KvSessionPropertyTests
             KvOperation operation = s_operations[spec / 3 % s_operations.Length];
             string key = s_keys[spec / 15 % s_keys.Length];
             string value = ((spec / 45) % 3).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            unique[i] = Command(operation, key, value, client, ++sequences[client], expected: value == "0" ? "1" : "0");
+            ulong sequence = ++sequences[client];
+            ulong acknowledged = withAcknowledgements && spec % 7 < 3 ? sequence : 0;
+            unique[i] = Command(operation, key, value, client, sequence, acknowledged, expected: value == "0" ? "1" : "0");
         }
 
         // First occurrences in a shuffled order (a client's window may reach the log out of sequence order), then each copy is

@@ -141,7 +141,13 @@ public sealed class ReplicatedServerTests
     [Test]
     public async Task StartAsync_ReplicatedShardsWithoutRaftPlugin_ConfigErrorListsLoaded()
     {
-        var ex = await Assert.ThrowsAsync<ConfigException>(() => DkvServer.StartAsync(ClusterConfig(), NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None));
+        // Every plugin folder but DKV.Consensus.
+        var config = ClusterConfig() with
+        {
+            PluginDirectories = new[] { "DKV.Serializers", "DKV.Engines.Maple", "DKV.Transports.Sockets" }.Select(f => Path.Combine(s_plugins, f)).ToList(),
+        };
+
+        var ex = await Assert.ThrowsAsync<ConfigException>(() => DkvServer.StartAsync(config, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None));
 
         Assert.That(ex!.Message, Does.StartWith("shards 100=dstore, 200=lockmgr(dstore) need the consensus plugin 'raft': consensus 'raft' is not loaded; loaded: none"));
         Assert.That(ex.Message, Does.Contain("--plugins-dir"));

@@ -6,8 +6,8 @@ namespace DKV.Testing.Consensus;
 /// <summary>
 /// Connects in-memory <see cref="IPeerNetwork"/>s for tests and the simulator: every message is delivered in order per
 /// sender on the receiver's own delivery loop (as the TCP network does), and any link can be cut and healed per direction.
-/// A cut or missing peer behaves like an unreachable one: <see cref="IPeerNetwork.Send"/> drops and reports it through
-/// <see cref="IPeerHandler.OnPeerUnreachable"/>, and calls fail with Unavailable.
+/// A cut or missing peer behaves like an unreachable one over TCP: sent messages are lost and reported through
+/// <see cref="IPeerHandler.OnPeerUnreachable"/> (snapshots as failed), and calls fail with Unavailable.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class LoopbackPeerHub

@@ -54,13 +54,14 @@ public sealed class LoopbackPeerNetwork : IPeerNetwork
         LoopbackPeerNetwork? target = _hub.Route(LocalId, message.To);
         if (target is null)
         {
+            // As over TCP: the message was taken, then the connection failed, so it is lost and the failure is reported.
             Post(handler => handler.OnPeerUnreachable(message.To));
             if (message.Snapshot is not null)
             {
                 Post(handler => handler.OnSnapshotSent(message.GroupId, message.To, false));
             }
 
-            return false;
+            return true;
         }
 
         if (!target.Accept(message))
