@@ -17,6 +17,9 @@ internal static class ClusterVerifier
     private static readonly TimeSpan s_requestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a final read keeps retrying (a spurious election on a loaded machine may briefly leave no leader).</summary>
+    private static readonly TimeSpan s_readRetryDeadline = TimeSpan.FromSeconds(20);
+
     /// <summary>The first client id the verifier's own reads use (one per node), above any load client id.</summary>
     public const int VerifierClientBase = 10_000;
 
@@ -91,12 +94,20 @@ internal static class ClusterVerifier
         foreach (string key in keys)
         {
             KvInput input = KvInput.Get(key);
-            if (await recorder.RunAsync(clientId, input, () => KvWorkload.ExecuteAsync(store, input)) is null)
+            using var deadline = new CancellationTokenSource(s_readRetryDeadline);
+            while (await recorder.RunAsync(clientId, input, () => KvWorkload.ExecuteAsync(store, input)) is null)
             {
-                lock (problems)
+                if (deadline.IsCancellationRequested)
                 {
-                    problems.Add($"{node}: the final read of '{key}' failed on a healed cluster");
+                    lock (problems)
+                    {
+                        problems.Add($"{node}: the final read of '{key}' kept failing for {s_readRetryDeadline} on a healed cluster");
+                    }
+
+                    break;
                 }
+
+                await Task.Delay(s_pollInterval, CancellationToken.None);
             }
         }
     }
@@ -106,18 +117,32 @@ internal static class ClusterVerifier
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var write in writes.Where(w => w.Input.Key.StartsWith("u-", StringComparison.Ordinal)))
         {
-            try
-            {
-                GetResult read = await store.GetAsync(write.Input.Key);
-                values[write.Input.Key] = read.Found ? Encoding.UTF8.GetString(read.Value.Span) : null;
-            }
-            catch (DkvException ex)
-            {
-                values[write.Input.Key] = $"<read failed: {ex.Code}>";
-            }
+            values[write.Input.Key] = await ReadWithRetryAsync(store, write.Input.Key);
         }
 
         return values;
+    }
+
+    /// <summary>The value (null when not found), retrying failures until <see cref="s_readRetryDeadline"/>; then a marker naming the error.</summary>
+    private static async Task<string?> ReadWithRetryAsync(IStore store, string key)
+    {
+        using var deadline = new CancellationTokenSource(s_readRetryDeadline);
+        while (true)
+        {
+            try
+            {
+                GetResult read = await store.GetAsync(key);
+                return read.Found ? Encoding.UTF8.GetString(read.Value.Span) : null;
+            }
+            catch (DkvException) when (!deadline.IsCancellationRequested)
+            {
+                await Task.Delay(s_pollInterval, CancellationToken.None);
+            }
+            catch (DkvException ex)
+            {
+                return $"<read failed: {ex.Code}>";
+            }
+        }
     }
 
     private static void CheckUniqueWrites(ClusterHarness cluster, IReadOnlyList<WriteRecord> writes, Dictionary<string, string?>[] byNode, List<string> problems)

@@ -42,7 +42,8 @@ internal static class FaultScenario
         }
         catch (Exception ex) when (ex is not AssertionException)
         {
-            throw new InvalidOperationException($"scenario failed (seed {settings.Seed}): {ex.Message}\n{cluster.Tails()}", ex);
+            string logs = ex.Message.Contains("--- node-", StringComparison.Ordinal) ? string.Empty : "\n" + cluster.Tails();
+            throw new InvalidOperationException($"scenario failed (seed {settings.Seed}): {ex.Message}{logs}", ex);
         }
     }
 

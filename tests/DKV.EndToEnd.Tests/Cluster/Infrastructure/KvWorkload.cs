@@ -29,10 +29,8 @@ internal sealed class KvWorkload : IAsyncDisposable
     private readonly List<ClusterClient> _clients = [];
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _gate = new();
-    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private readonly ProgressCounter _acknowledged = new();
     private long _operations;
-    private long _acknowledged;
 
     private KvWorkload(ClusterHarness cluster, HistoryRecorder recorder, int seed)
     {
@@ -42,7 +40,7 @@ internal sealed class KvWorkload : IAsyncDisposable
     }
 
     /// <summary>Writes acknowledged so far (all clients).</summary>
-    public long AcknowledgedCount => Interlocked.Read(ref _acknowledged);
+    public long AcknowledgedCount => _acknowledged.Count;
 
     /// <summary>Every shared key the load used.</summary>
     public IReadOnlyList<string> SharedKeys
@@ -82,26 +80,8 @@ internal sealed class KvWorkload : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="more"/> further writes are acknowledged; throws with the cluster's state at the deadline.</summary>
-    public async Task WaitForProgressAsync(int more, TimeSpan deadline)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        long target;
-        lock (_gate)
-        {
-            target = AcknowledgedCount + more;
-            _waiters.Add((target, done));
-        }
-
-        Signal();
-        try
-        {
-            await done.Task.WaitAsync(deadline);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"the load did not get {more} more writes acknowledged within {deadline} ({AcknowledgedCount} of {target}); {_recorder.Summary()}\n{_cluster.Tails()}");
-        }
-    }
+    public Task WaitForProgressAsync(int more, TimeSpan deadline) =>
+        _acknowledged.WaitForMoreAsync(more, deadline, () => $"acknowledged writes of the load ({this}); {_recorder.Summary()}\n{_cluster.Tails()}");
 
     /// <summary>Stops the loops after their current operation and waits for them; rethrows an unexpected failure of a loop.</summary>
     public async Task StopAsync()
@@ -157,8 +137,7 @@ internal sealed class KvWorkload : IAsyncDisposable
             }
             else if (!input.IsRead)
             {
-                Interlocked.Increment(ref _acknowledged);
-                Signal();
+                _acknowledged.Increment();
             }
         }
     }
@@ -183,22 +162,6 @@ internal sealed class KvWorkload : IAsyncDisposable
                 return KvOutput.Done((await store.CompareAndDeleteAsync(input.Key, value)).Applied);
             default:
                 throw new ArgumentOutOfRangeException(nameof(input), input.Kind, "unknown operation kind");
-        }
-    }
-
-    private void Signal()
-    {
-        long acknowledged = AcknowledgedCount;
-        lock (_gate)
-        {
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Target <= acknowledged)
-                {
-                    _waiters[i].Done.TrySetResult();
-                    _waiters.RemoveAt(i);
-                }
-            }
         }
     }
 

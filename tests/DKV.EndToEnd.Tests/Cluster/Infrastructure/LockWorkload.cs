@@ -24,6 +24,7 @@ internal sealed class LockWorkload : IAsyncDisposable
     private readonly List<ClusterClient> _clients = [];
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stop = new();
+    private readonly ProgressCounter _turns = new();
     private long _failures;
 
     private LockWorkload(FencedResource resource, string lockKey)
@@ -62,23 +63,9 @@ internal sealed class LockWorkload : IAsyncDisposable
         return load;
     }
 
-    /// <summary>Waits until the resource accepted <paramref name="more"/> further writes.</summary>
-    public async Task WaitForProgressAsync(int more, TimeSpan deadline)
-    {
-        int target = _resource.AcceptedCount + more;
-        using var timeout = new CancellationTokenSource(deadline);
-        while (_resource.AcceptedCount < target)
-        {
-            try
-            {
-                await Task.Delay(20, timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"the lock clients did not get {more} more turns within {deadline} ({_resource.AcceptedCount} of {target}, {FailureCount} failed requests)");
-            }
-        }
-    }
+    /// <summary>Waits until clients completed <paramref name="more"/> further turns (acquire, use the resource, leave).</summary>
+    public Task WaitForProgressAsync(int more, TimeSpan deadline) =>
+        _turns.WaitForMoreAsync(more, deadline, () => $"lock turns; {_resource.AcceptedCount} accepted by the resource, {FailureCount} failed requests");
 
     /// <summary>Stops the clients after their current turn (each releases what it holds) and waits for them.</summary>
     public async Task StopAsync()
@@ -133,6 +120,7 @@ internal sealed class LockWorkload : IAsyncDisposable
             {
                 await Task.Yield();
                 _resource.Exit(holder, result.FencingToken);
+                _turns.Increment();
             }
 
             await ReleaseAsync(locks, owner, holder);
