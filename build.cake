@@ -1,6 +1,6 @@
 // dKV.NET build script. `dotnet tool restore && dotnet cake --target=<Target>`.
 // Targets: Build, Test (everything CI runs), Bench (BenchmarkDotNet suites), BenchMatrix (dkv kv perf over transports x serializers),
-// Sim (simulator seeds), Check (one history file).
+// ClusterFaults (long cluster fault tests), Sim (simulator seeds), Check (one history file).
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -147,6 +147,37 @@ Task("BenchMatrix")
 
     WriteSummary(outDir, summary, $"duration {duration}, warm-up {warmup}, {threads} threads, {connections} connections per endpoint, {Environment.ProcessorCount} cores");
     Chart(outDir, summary);
+});
+
+Task("ClusterFaults")
+    .Description("Runs the cluster fault tests (real dkv serve processes) longer than CI does: --rounds=5 (faults per scenario), "
+        + "--load-seconds=10 (load between faults), --seed=N (replay a workload; random and printed when unset), --filter=<extra dotnet test filter>.")
+    .Does(() =>
+{
+    int rounds = Argument("rounds", 5);
+    int loadSeconds = Argument("load-seconds", 10);
+    string seed = Argument("seed", string.Empty);
+    string filter = Argument("filter", string.Empty);
+    var environment = new Dictionary<string, string>
+    {
+        ["FAULT_TEST_ROUNDS"] = rounds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["FAULT_TEST_LOAD_SECONDS"] = loadSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+    if (seed.Length > 0)
+    {
+        environment["FAULT_TEST_SEED"] = seed;
+    }
+
+    string testFilter = "TestCategory=ClusterFaults" + (filter.Length > 0 ? $"&({filter})" : string.Empty);
+    int exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"test tests/DKV.EndToEnd.Tests -c {configuration} --nologo --filter \"{testFilter}\" --logger \"console;verbosity=normal\"",
+        EnvironmentVariables = environment,
+    });
+    if (exit != 0)
+    {
+        throw new Exception($"cluster fault tests failed (dotnet test exit code {exit})");
+    }
 });
 
 Task("Sim")

@@ -23,6 +23,7 @@ public sealed class UsageTests
             Assert.That(result.Stdout, Does.Contain("DKV.Engines.Maple").And.Contain("engine: maple"));
             Assert.That(result.Stdout, Does.Contain("DKV.Transports.Sockets").And.Contain("transport: tcp, unix"));
             Assert.That(result.Stdout, Does.Contain("DKV.Serializers").And.Contain("serializer: binary"));
+            Assert.That(result.Stdout, Does.Contain("DKV.Consensus").And.Contain("consensus: raft"));
             Assert.That(result.Stdout, Does.Contain($"[{Path.Combine(Dkv.PluginsDirectory, "DKV.Serializers")}]"));
         });
     }

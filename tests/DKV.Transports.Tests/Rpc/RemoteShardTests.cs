@@ -93,6 +93,14 @@ public sealed class RemoteShardTests(string transport, string serializer)
     }
 
     [Test]
+    public async Task RemoteShards_List_EveryShardByIdWhateverTheFrameShard()
+    {
+        var shards = await RemoteShards.ListAsync(await _harness.ConnectAsync(), _harness.Serializer);
+
+        Assert.That(shards, Is.EqualTo(new[] { new ShardDescription(ServerHarness.StoreShard, "lstore"), new ShardDescription(ServerHarness.LockShard, "lockmgr(lstore)") }));
+    }
+
+    [Test]
     public async Task RemoteLockManager_AcquireRefreshRelease_FollowsOwnership()
     {
         var locks = new RemoteLockManager(await _harness.ConnectAsync(), _harness.Serializer, ServerHarness.LockShard);
