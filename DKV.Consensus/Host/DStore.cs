@@ -109,6 +109,7 @@ internal sealed class DStore : IStore
     private async ValueTask<WriteResult> ProposeAsync(byte[] command, CancellationToken cancellationToken)
     {
         long deadline = _host.DeadlineAfter(_host.RequestTimeout);
+        ProposalOutcome? ambiguous = null;
         while (true)
         {
             // The event loop completes every attempt by its deadline (a swept waiter answers Timeout), so no timer is needed here.
@@ -122,17 +123,26 @@ internal sealed class DStore : IStore
                 return outcome.Result;
             }
 
+            // Once any attempt may have been applied, a later definite refusal no longer proves the write was not.
+            ambiguous = outcome.MayHaveApplied ? outcome : ambiguous;
             if (!outcome.RetryAfterLeaderChange)
             {
-                throw new DkvException(outcome.Error, outcome.Message ?? $"group {_group.GroupId}: the write failed ({outcome.Error})");
+                throw ambiguous is { } maybe && !outcome.MayHaveApplied
+                    ? new DkvException(DkvErrorCode.Timeout, $"{maybe.Message}; a retry then failed: {outcome.Message}")
+                    : new DkvException(outcome.Error, outcome.Message ?? $"group {_group.GroupId}: the write failed ({outcome.Error})");
             }
 
             if (!await WaitForLeaderAsync(outcome.RefusedBy, deadline, cancellationToken).ConfigureAwait(false))
             {
-                throw new DkvException(DkvErrorCode.Unavailable, _host.Failure is { } failure
-                    ? $"group {_group.GroupId}: {failure}; the write was not applied, retry on another replica"
-                    : $"group {_group.GroupId}: no leader was available within {_host.RequestTimeout} ({outcome.Message}); the write was not applied, retry later");
+                throw ambiguous is { } maybe
+                    ? new DkvException(maybe.Error, $"{maybe.Message}; no other leader appeared within {_host.RequestTimeout} to retry it")
+                    : new DkvException(DkvErrorCode.Unavailable, _host.Failure is { } failure
+                        ? $"group {_group.GroupId}: {failure}; the write was not applied, retry on another replica"
+                        : $"group {_group.GroupId}: no leader was available within {_host.RequestTimeout} ({outcome.Message}); the write was not applied, retry later");
             }
+
+            // The earlier attempt's bytes may still sit in some replica's log or send queue; the leader stamps a fresh copy.
+            command = (byte[])command.Clone();
         }
     }
 

@@ -67,6 +67,8 @@ internal sealed partial class NodeHost
                 DkvErrorCode.None => ProposalOutcome.Applied(new WriteResult(reply.Applied, reply.Index)),
                 DkvErrorCode.NotLeader => ProposalOutcome.NoLeader(
                     $"group {request.GroupId}: replica {leaderName} is no longer the leader; the write was not applied", leader),
+                DkvErrorCode.Timeout or DkvErrorCode.ConnectionLost => ProposalOutcome.Retry(reply.Error,
+                    reply.ErrorMessage ?? $"group {request.GroupId}: the leader {leaderName} answered {reply.Error}; it may have been applied", leader),
                 _ => ProposalOutcome.Failed(reply.Error, reply.ErrorMessage ?? $"group {request.GroupId}: the leader {leaderName} answered {reply.Error}"),
             });
         }
@@ -77,8 +79,10 @@ internal sealed partial class NodeHost
         }
         catch (DkvException ex)
         {
-            request.Complete(ProposalOutcome.Failed(ex.Code == DkvErrorCode.ConnectionLost ? DkvErrorCode.ConnectionLost : DkvErrorCode.Timeout,
-                $"group {request.GroupId}: the write forwarded to the leader {leaderName} got no answer ({ex.Message}); it may have been applied"));
+            // The leader may have applied it. A retry carries the same client id and sequence, which the state machine
+            // de-duplicates, so it is retried once another leader is known (and reported as maybe applied if none is).
+            request.Complete(ProposalOutcome.Retry(ex.Code == DkvErrorCode.ConnectionLost ? DkvErrorCode.ConnectionLost : DkvErrorCode.Timeout,
+                $"group {request.GroupId}: the write forwarded to the leader {leaderName} got no answer ({ex.Message}); it may have been applied", leader));
         }
         catch (OperationCanceledException)
         {

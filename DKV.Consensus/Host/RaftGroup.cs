@@ -132,8 +132,8 @@ internal sealed partial class RaftGroup : IDisposable
     {
         if (_waiters.Remove(index, out ProposalRequest? old))
         {
-            old.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
-                $"group {GroupId}: the write proposed at index {index} in term {old.Term} was replaced by a newer leader's entry; it was not applied, retry it"));
+            old.Complete(ProposalOutcome.Retry(DkvErrorCode.Unavailable,
+                $"group {GroupId}: the write proposed at index {index} in term {old.Term} was replaced by a newer leader's entry; it was not applied", 0));
         }
 
         _waiters[index] = request;
@@ -147,10 +147,18 @@ internal sealed partial class RaftGroup : IDisposable
             return;
         }
 
+        if (request.Term == entry.Term && result.Index == 0)
+        {
+            // A duplicate whose first outcome the session table no longer holds (KvStateMachine.Apply): unknown.
+            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+                $"group {GroupId}: the write at index {entry.Index} repeats an earlier attempt whose outcome is no longer known; it may have been applied"));
+            return;
+        }
+
         request.Complete(request.Term == entry.Term
             ? ProposalOutcome.Applied(result)
-            : ProposalOutcome.Failed(DkvErrorCode.Unavailable,
-                $"group {GroupId}: the write proposed at index {entry.Index} in term {request.Term} lost to term {entry.Term}'s entry after a leader change; it was not applied, retry it"));
+            : ProposalOutcome.Retry(DkvErrorCode.Unavailable,
+                $"group {GroupId}: the write proposed at index {entry.Index} in term {request.Term} lost to term {entry.Term}'s entry after a leader change; it was not applied", 0));
     }
 
     /// <summary>A snapshot replaced the state through <paramref name="index"/>: waiters at or below it cannot learn their outcome.</summary>

@@ -196,12 +196,12 @@ internal sealed partial class PeerLink : IPeerFrameSink, IAsyncDisposable
         using var connectionScope = CancellationTokenSource.CreateLinkedTokenSource(stop);
         Task reading = Task.CompletedTask;
         string reason;
+        _readFailure = null;
         try
         {
             connection = await ConnectAsync(stop).ConfigureAwait(false);
             onConnected();
             PeerLog.Connected(_context.Logger, _context.LocalId, PeerId, Address);
-            _readFailure = null;
             reading = ReadRepliesAsync(connection, connectionScope);
             await WriteLoopAsync(connection, connectionScope.Token).ConfigureAwait(false);
             reason = "the send queue closed";

@@ -150,23 +150,43 @@ public static class RaftMessageCodec
             return [];
         }
 
-        var entries = new LogEntry[count];
+        // A first pass over a copy of the reader checks every entry and sums the data, so all entries of the message share
+        // one array: one allocation per message instead of one per entry.
+        WireReader probe = reader;
+        int totalBytes = 0;
         for (int i = 0; i < count; i++)
         {
-            ulong entryIndex = reader.ReadUInt64();
-            ulong entryTerm = reader.ReadUInt64();
-            byte entryType = reader.ReadByte();
-            if (entryType > (byte)EntryType.ConfigChange)
-            {
-                throw reader.Malformed($"entry {entryIndex} has unknown type {entryType}");
-            }
+            ReadEntry(ref probe, out ReadOnlySpan<byte> probed);
+            totalBytes += probed.Length;
+        }
 
-            int length = (int)Math.Min(reader.ReadUInt32(), int.MaxValue);
-            byte[] data = length == 0 ? [] : reader.ReadBytes(length, "entry data").ToArray();
-            entries[i] = new LogEntry(entryIndex, entryTerm, (EntryType)entryType, data);
+        byte[] shared = totalBytes == 0 ? [] : GC.AllocateUninitializedArray<byte>(totalBytes);
+        var entries = new LogEntry[count];
+        int offset = 0;
+        for (int i = 0; i < count; i++)
+        {
+            (ulong index, ulong term, EntryType type) = ReadEntry(ref reader, out ReadOnlySpan<byte> data);
+            data.CopyTo(shared.AsSpan(offset));
+            entries[i] = new LogEntry(index, term, type, data.IsEmpty ? ReadOnlyMemory<byte>.Empty : shared.AsMemory(offset, data.Length));
+            offset += data.Length;
         }
 
         return entries;
+    }
+
+    private static (ulong Index, ulong Term, EntryType Type) ReadEntry(ref WireReader reader, out ReadOnlySpan<byte> data)
+    {
+        ulong entryIndex = reader.ReadUInt64();
+        ulong entryTerm = reader.ReadUInt64();
+        byte entryType = reader.ReadByte();
+        if (entryType > (byte)EntryType.ConfigChange)
+        {
+            throw reader.Malformed($"entry {entryIndex} has unknown type {entryType}");
+        }
+
+        int length = (int)Math.Min(reader.ReadUInt32(), int.MaxValue);
+        data = reader.ReadBytes(length, "entry data");
+        return (entryIndex, entryTerm, (EntryType)entryType);
     }
 
     private static RaftSnapshot ReadSnapshot(ref WireReader reader, ReadOnlyMemory<byte>? snapshotData)

@@ -20,7 +20,11 @@ public interface IStateMachine
     /// Applies one committed entry. Entries arrive in strictly increasing index order with no gaps after <see cref="AppliedIndex"/>.
     /// Empty entries (a leader's no-op) advance <see cref="AppliedIndex"/> and change nothing else.
     /// </summary>
-    /// <returns>Whether the command took effect, and the index it was ordered at.</returns>
+    /// <returns>
+    /// Whether the command took effect, and the index it was ordered at. For a retried client write that an implementation
+    /// de-duplicates, the first copy's outcome and index; index 0 when that outcome is no longer known (see
+    /// <see cref="KvStateMachine.Apply"/>).
+    /// </returns>
     /// <exception cref="Core.Errors.DkvException">The entry's payload is corrupt (<see cref="Core.Errors.DkvErrorCode.Corrupt"/>); the group must stop.</exception>
     WriteResult Apply(in LogEntry entry);
 

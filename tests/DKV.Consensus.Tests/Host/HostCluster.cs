@@ -71,7 +71,7 @@ public sealed class HostCluster : IAsyncDisposable
         DataDirectory = Path.Combine(_root, Members[index].Name),
         GroupIds = [Group],
         Engines = new MapleEngineFactory(new MapleOptions()),
-        Rtt = TimeSpan.FromMilliseconds(20),
+        Rtt = TimeSpan.FromMilliseconds(50),
         ElectionRttFactor = 10,
         HeartbeatRttFactor = 1,
         SnapshotEntries = 0,

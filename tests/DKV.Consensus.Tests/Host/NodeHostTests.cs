@@ -159,7 +159,7 @@ public sealed class NodeHostTests
     {
         var settings = new Dictionary<string, string> { ["max-uncommitted-bytes"] = "2048" };
         await using HostCluster cluster = await HostCluster.StartAsync(
-            configure: o => o with { Settings = settings, ElectionRttFactor = 100, RequestTimeout = TimeSpan.FromSeconds(3) });
+            configure: o => o with { Settings = settings, ElectionRttFactor = 40, RequestTimeout = TimeSpan.FromSeconds(3) });
         int leader = await cluster.WaitForLeaderAsync(s_electionWait);
         cluster.Hub.Isolate(cluster.IdOf(leader));
 
@@ -222,6 +222,48 @@ public sealed class NodeHostTests
         var readError = await Assert.ThrowsAsync<DkvException>(async () => await read.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.That(writeError!.Code, Is.EqualTo(DkvErrorCode.Unavailable));
         Assert.That(readError!.Code, Is.EqualTo(DkvErrorCode.Unavailable));
+    }
+
+    [Test]
+    public async Task Writes_ThroughFollowerWhileLeaderStops_TakeEffectAtMostOnceAndAreReadable()
+    {
+        await using HostCluster cluster = await HostCluster.StartAsync(configure: o => o with { RequestTimeout = TimeSpan.FromSeconds(15) });
+        int leader = await cluster.WaitForLeaderAsync(s_electionWait);
+        int follower = (leader + 1) % cluster.Size;
+        IStore store = cluster.Store(follower);
+
+        var writes = new List<Task<WriteResult>>();
+        for (int i = 0; i < 120; i++)
+        {
+            writes.Add(store.SetEIfUnsetAsync($"once-{i}", Bytes($"{i}"), TimeSpan.Zero, TimeSpan.Zero).AsTask());
+            if (i == 40)
+            {
+                await cluster.StopNodeAsync(leader);
+            }
+        }
+
+        var succeeded = new List<int>();
+        for (int i = 0; i < writes.Count; i++)
+        {
+            try
+            {
+                WriteResult result = await writes[i];
+                Assert.That(result.Applied, Is.True, $"once-{i} is written once: a retried duplicate must return the first outcome");
+                succeeded.Add(i);
+            }
+            catch (DkvException ex)
+            {
+                Assert.That(ex.Code, Is.AnyOf(DkvErrorCode.Unavailable, DkvErrorCode.NotLeader, DkvErrorCode.Timeout, DkvErrorCode.ConnectionLost), ex.ToString());
+            }
+        }
+
+        await cluster.WaitForLeaderAsync(s_electionWait, excluding: leader);
+        Assert.That(succeeded, Is.Not.Empty);
+        foreach (int i in succeeded)
+        {
+            GetResult read = await store.GetAsync($"once-{i}");
+            Assert.That(read.Found, Is.True, $"acknowledged once-{i}");
+        }
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);

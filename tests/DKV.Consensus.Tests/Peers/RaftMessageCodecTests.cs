@@ -55,6 +55,16 @@ public sealed class RaftMessageCodecTests
     }
 
     [Test]
+    public void Decode_SourceOverwrittenAfterwards_EntriesAndSnapshotKeepTheirBytes()
+    {
+        RaftMessage message = Sample();
+        byte[] encoded = Encode(message);
+        RaftMessage back = RaftMessageCodec.Decode(encoded, out _);
+        Array.Fill(encoded, (byte)0xEE);
+        Assert.That(RaftMessageGenerators.Describe(back), Is.EqualTo(RaftMessageGenerators.Describe(message)), "decoded data must not refer to the read buffer");
+    }
+
+    [Test]
     public void Decode_EveryTruncation_ThrowsMalformedMessage()
     {
         RaftMessage message = Sample();
