@@ -28,7 +28,7 @@ public sealed class TcpPeerNetwork : IPeerNetwork
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
-    private PeerNetworkContext? _context;
+    private volatile PeerNetworkContext? _context; // published after _links is filled: Send and CallAsync read the links only once it is set
     private int _disposed;
 
     /// <exception cref="DkvException">An option is out of range (<see cref="DkvErrorCode.InvalidArgument"/>).</exception>
