@@ -3,7 +3,7 @@ using DKV.EndToEnd.Tests.Cluster.Infrastructure;
 namespace DKV.EndToEnd.Tests.Cluster;
 
 /// <summary>
-/// Real 3-node clusters under a steady recorded load from several clients on different nodes, one kind of fault per test. After
+/// Real 3-node clusters (5 nodes for one case) under a steady recorded load from several clients on different nodes, one kind of fault per test. After
 /// each: every acknowledged write is on every node, nothing unacknowledged is half-applied, and the history is linearizable.
 /// Short in CI; the <c>ClusterFaults</c> Cake target runs more rounds (see <see cref="FaultSettings"/>).
 /// </summary>
@@ -13,9 +13,10 @@ public sealed class FaultTests
 {
     private static readonly ClusterOptions s_threeNodes = new() { NodeCount = 3 };
 
-    [Test]
-    public Task LeaderKilled_UnderLoad_NewLeaderServesAndOldLeaderRejoins() =>
-        FaultScenario.RunAsync(s_threeNodes, clients: 4, async (cluster, load, _) =>
+    [TestCase(3)]
+    [TestCase(5)]
+    public Task LeaderKilled_UnderLoad_NewLeaderServesAndOldLeaderRejoins(int nodes) =>
+        FaultScenario.RunAsync(s_threeNodes with { NodeCount = nodes }, clients: 4, async (cluster, load, _) =>
         {
             var leader = await cluster.WaitForLeaderAsync();
             await leader.KillAsync();
