@@ -23,6 +23,7 @@ public static class DkvCommandLine
         kv.Add(Perf.SelfTestCommand.Create(kvRunner, output, error));
         root.Add(kv);
         root.Add(LockCommands.Create(lockCommon, new ClientCommand(lockCommon, output, error, environment)));
+        root.Add(Cluster.ClusterCommands.Create(output, error, environment));
         root.Add(PluginsCommand.Create(output, error, environment));
         var version = new Command("version", "Print the version");
         version.SetAction(_ => output.WriteLine($"dKV.NET v{Version}"));

@@ -1,3 +1,4 @@
+using DKV.Core.Consensus;
 using DKV.Core.Locks;
 using DKV.Core.Plugins;
 using DKV.Core.Rpc;
@@ -13,8 +14,10 @@ namespace DKV.Host;
 
 /// <summary>
 /// A running dKV node: plugins loaded, one engine + <see cref="LocalStore"/> (+ <see cref="EngineCollector"/>) per lstore shard,
-/// a <see cref="LockManager"/> over its own lstore per lockmgr(lstore) shard, an <see cref="RpcServer"/> over them, and the
-/// configured server transport listening. The host knows implementations only by name, through the plugins.
+/// a <see cref="LockManager"/> over its own lstore per lockmgr(lstore) shard, when any shard is replicated the consensus node
+/// (plugin <c>raft</c>) with its group store per dstore shard and a <see cref="LockManager"/> over it per lockmgr(dstore) shard,
+/// an <see cref="RpcServer"/> over them, and the configured server transport listening. The host knows implementations only by
+/// name, through the plugins.
 /// </summary>
 /// <remarks>Start with <see cref="StartAsync"/>, stop once with <see cref="StopAsync"/> (dispose also stops). Not thread-safe for stop/dispose.</remarks>
 public sealed class DkvServer : IAsyncDisposable
@@ -24,11 +27,15 @@ public sealed class DkvServer : IAsyncDisposable
     private readonly List<ServerShard> _shards;
     private readonly ILogger _logger;
     private readonly List<IServerExtension> _extensions;
+    private readonly IConsensusNode? _node;
     private bool _stopped;
 
-    private DkvServer(ServiceProvider services, PluginCatalog plugins, IServerTransport transport, List<ServerShard> shards, List<IServerExtension> extensions, ILogger logger)
+    private DkvServer(
+        ServiceProvider services, PluginCatalog plugins, IServerTransport transport, List<ServerShard> shards, IConsensusNode? node,
+        List<IServerExtension> extensions, ILogger logger)
     {
         _services = services;
+        _node = node;
         _extensions = extensions;
         Plugins = plugins;
         _transport = transport;
@@ -42,12 +49,21 @@ public sealed class DkvServer : IAsyncDisposable
     /// <summary>The endpoint actually bound (port 0 resolved).</summary>
     public string BoundEndpoint => _transport.BoundEndpoint;
 
+    /// <summary>This node's consensus member when any shard is replicated; otherwise null.</summary>
+    public IConsensusNode? Consensus => _node;
+
     /// <summary>
-    /// Loads plugins, composes the shards and starts listening. Throws <see cref="ConfigException"/> when a named engine,
-    /// serializer or transport is not loaded (the message lists what is) and <see cref="Core.Errors.DkvException"/> when the
-    /// endpoint cannot be bound.
+    /// Loads plugins, starts the consensus node when a shard is replicated, composes the shards and starts listening. Throws
+    /// <see cref="ConfigException"/> when a named engine, serializer, transport or the <c>raft</c> consensus is not loaded (the
+    /// message lists what is) and <see cref="Core.Errors.DkvException"/> when the endpoint cannot be bound or the consensus node
+    /// cannot start (damaged data directory, peer address in use).
     /// </summary>
-    public static async Task<DkvServer> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<DkvServer> StartAsync(ServerConfig config, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken) =>
+        StartAsync(config, loggerFactory, time, addServices: null, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="addServices"/> adds services after the plugins registered theirs (tests).</summary>
+    internal static async Task<DkvServer> StartAsync(
+        ServerConfig config, ILoggerFactory loggerFactory, TimeProvider time, Action<IServiceCollection>? addServices, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -57,8 +73,10 @@ public sealed class DkvServer : IAsyncDisposable
         collection.AddSingleton(loggerFactory);
         var catalog = new PluginLoader(new PluginLoaderOptions { Directories = config.PluginDirectories }, loggerFactory.CreateLogger<PluginLoader>())
             .LoadAll(collection);
+        addServices?.Invoke(collection);
         var services = collection.BuildServiceProvider();
         var shards = new List<ServerShard>();
+        IConsensusNode? node = null;
         try
         {
             var engines = Resolve<IEngineFactory>(catalog, services, config.Engine);
@@ -69,9 +87,10 @@ public sealed class DkvServer : IAsyncDisposable
                 Log.ConfigurationLine(logger, line);
             }
 
+            node = await ReplicationStarter.StartAsync(config, catalog, services, engines, loggerFactory, time, cancellationToken).ConfigureAwait(false);
             foreach (var spec in config.Shards)
             {
-                shards.Add(CreateShard(spec, engines, config, time, loggerFactory, logger));
+                shards.Add(ShardFactory.Create(spec, engines, node, config, time, loggerFactory, logger));
             }
 
             var rpc = new RpcServer(serializer, shards.Select(s => s.Rpc), loggerFactory);
@@ -90,11 +109,16 @@ public sealed class DkvServer : IAsyncDisposable
             Log.Serving(logger, config.Transport, transport.BoundEndpoint, serializer.Name, config.TransportOptions.MaxInflightPerConnection);
             var context = new ServerContext(config.PluginSettings, shards.Select(s => s.Rpc), loggerFactory, time);
             var extensions = await StartExtensionsAsync(services, context, transport, cancellationToken).ConfigureAwait(false);
-            return new DkvServer(services, catalog, transport, shards, extensions, logger);
+            return new DkvServer(services, catalog, transport, shards, node, extensions, logger);
         }
         catch
         {
             shards.ForEach(s => s.Dispose());
+            if (node is not null)
+            {
+                await node.DisposeAsync().ConfigureAwait(false);
+            }
+
             await services.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -102,7 +126,8 @@ public sealed class DkvServer : IAsyncDisposable
 
     /// <summary>
     /// Stops accepting, lets in-flight requests finish for up to <paramref name="drain"/>, closes every connection, then stops the
-    /// collectors and disposes the engines. Calling it again does nothing.
+    /// collectors and disposes the engines, and last disposes the consensus node (no request can reach it any more by then).
+    /// Calling it again does nothing.
     /// </summary>
     public async Task StopAsync(TimeSpan drain)
     {
@@ -120,6 +145,11 @@ public sealed class DkvServer : IAsyncDisposable
 
         await _transport.DisposeAsync().ConfigureAwait(false);
         _shards.ForEach(s => s.Dispose());
+        if (_node is not null)
+        {
+            await _node.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _services.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger);
     }
@@ -172,41 +202,5 @@ public sealed class DkvServer : IAsyncDisposable
         {
             throw new ConfigException(ex.Message, ex);
         }
-    }
-
-    private static ServerShard CreateShard(
-        ShardSpec spec, IEngineFactory engines, ServerConfig config, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger)
-    {
-        var engine = engines.Create();
-        try
-        {
-            var store = new LocalStore(engine, time);
-            var collector = StartCollector(spec, engine, time, loggerFactory, logger);
-            var rpc = spec.Kind switch
-            {
-                ShardKind.LocalStore => new RpcShard(spec.Id, spec.TypeName, store),
-                ShardKind.LocalLockManager => new RpcShard(spec.Id, spec.TypeName,
-                    new LockManager(store, time, new LockManagerOptions { MaxWait = config.RequestTimeout })),
-                _ => throw new InvalidOperationException($"shard {spec} needs the Raft consensus plugin, which is not available yet"),
-            };
-            Log.ShardCreated(logger, spec.Description, spec.Id, engine.Name);
-            return new ServerShard(rpc, engine, collector);
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
-    }
-
-    private static EngineCollector? StartCollector(ShardSpec spec, IKVDB engine, TimeProvider time, ILoggerFactory loggerFactory, ILogger logger)
-    {
-        if (!engine.Features.HasFlag(EngineFeatures.GarbageCollect))
-        {
-            Log.NoCollector(logger, spec.Id, $"engine '{engine.Name}' does not support collection; expired entries stay until overwritten");
-            return null;
-        }
-
-        return new EngineCollector(engine, time, null, loggerFactory.CreateLogger<EngineCollector>());
     }
 }

@@ -4,10 +4,13 @@ using DKV.Core.Stores;
 
 namespace DKV.Host;
 
-/// <summary>One composed shard and what it owns: its engine and (when the engine supports it) the collector driving it.</summary>
+/// <summary>
+/// One composed shard and what it owns: for a local shard its engine and (when the engine supports it) the collector driving it;
+/// a replicated shard owns neither (the consensus node owns the group's engine).
+/// </summary>
 internal sealed class ServerShard : IDisposable
 {
-    public ServerShard(RpcShard rpc, IKVDB engine, EngineCollector? collector)
+    public ServerShard(RpcShard rpc, IKVDB? engine, EngineCollector? collector)
     {
         Rpc = rpc;
         Engine = engine;
@@ -16,14 +19,14 @@ internal sealed class ServerShard : IDisposable
 
     public RpcShard Rpc { get; }
 
-    public IKVDB Engine { get; }
+    public IKVDB? Engine { get; }
 
     public EngineCollector? Collector { get; }
 
-    /// <summary>Stops the collector first (it waits for a running pass), then disposes the engine.</summary>
+    /// <summary>Stops the collector first (it waits for a running pass), then disposes the engine, when the shard owns them.</summary>
     public void Dispose()
     {
         Collector?.Dispose();
-        Engine.Dispose();
+        Engine?.Dispose();
     }
 }

@@ -5,7 +5,10 @@ using DKV.Host.Config;
 
 namespace DKV.Host;
 
-/// <summary>The startup summary: upstream dKV's sections (RPC SERVER, TRANSPORT, LOGGING, SHARDS) plus the loaded plugins.</summary>
+/// <summary>
+/// The startup summary: upstream dKV's sections (RPC SERVER, TRANSPORT, LOGGING, SHARDS; with replicated shards also NODE
+/// IDENTITY, RAFT PARAMETERS, STORAGE and the cluster members sorted by id) plus the loaded plugins.
+/// </summary>
 public static class ServerSummary
 {
     /// <summary>The summary as lines, each section a title line followed by <c>  name: value</c> lines; starts with a newline.</summary>
@@ -42,6 +45,11 @@ public static class ServerSummary
             text.Append(CultureInfo.InvariantCulture, $"\n  {shard.Id}: {shard.Description}");
         }
 
+        if (config.HasReplicatedShards)
+        {
+            DescribeCluster(text, config);
+        }
+
         Section(text, "PLUGINS");
         foreach (var plugin in plugins.Loaded)
         {
@@ -55,6 +63,35 @@ public static class ServerSummary
         }
 
         return text.ToString();
+    }
+
+    private static void DescribeCluster(StringBuilder text, ServerConfig config)
+    {
+        ulong replicaId = ReplicaIds.Hash(config.ReplicaName);
+        string address = config.ClusterMembers.FirstOrDefault(m => m.Key == config.ReplicaName).Value ?? "none";
+        Section(text, "NODE IDENTITY");
+        Field(text, "Replica Name", config.ReplicaName);
+        Field(text, "Node ID", replicaId.ToString(CultureInfo.InvariantCulture));
+        Field(text, "RAFT Address", address);
+        Section(text, "RAFT PARAMETERS");
+        int rtt = config.RttMilliseconds;
+        Field(text, "Round Trip Time (ms)", $"{Number(rtt)} ms");
+        Field(text, "Election RTT (ms)", $"{Number(rtt * config.ElectionRttFactor)} ms ({Number(config.ElectionRttFactor)} x {Number(rtt)} ms)");
+        Field(text, "Heartbeat RTT (ms)", $"{Number(rtt * config.HeartbeatRttFactor)} ms ({Number(config.HeartbeatRttFactor)} x {Number(rtt)} ms)");
+        Field(text, "Check Quorum", "true");
+        Field(text, "Snapshot Entries", config.SnapshotEntries == 0 ? "0 (automatic snapshots off)" : config.SnapshotEntries.ToString(CultureInfo.InvariantCulture));
+        Field(text, "Compaction Overhead", config.CompactionOverhead.ToString(CultureInfo.InvariantCulture));
+        Field(text, "Timeout", DurationText.Format(config.RequestTimeout));
+        Section(text, "STORAGE");
+        Field(text, "Data Directory", Path.GetFullPath(config.DataDir));
+        Section(text, "CLUSTER MEMBERS");
+        foreach (var (id, name, memberAddress) in config.ClusterMembers
+            .Select(m => (Id: ReplicaIds.Hash(m.Key), Name: m.Key, Address: m.Value))
+            .OrderBy(m => m.Id))
+        {
+            string self = id == replicaId ? " (this node)" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"\n    Node {id}: {name}={memberAddress}{self}");
+        }
     }
 
     private static void Section(StringBuilder text, string title) => text.Append('\n').Append(title);

@@ -6,15 +6,20 @@ namespace DKV.Consensus.StateMachine;
 
 /// <summary>
 /// The log encoding of <see cref="KvCommand"/>: version byte, operation byte, then little-endian fields
-/// (leader timestamp i64, expire-after ticks i64, delete-after ticks i64, client id u64, sequence u64) and three length-prefixed
-/// (u32) byte strings: key (UTF-8), value, expected. Decoding checks every length against the buffer before slicing.
+/// (leader timestamp i64, expire-after ticks i64, delete-after ticks i64, client id u64, sequence u64, acknowledged-below u64)
+/// and three length-prefixed (u32) byte strings: key (UTF-8), value, expected. Decoding checks every length against the buffer
+/// before slicing. Version 1 (written before sessions had a window) lacks acknowledged-below; it still decodes, as 0.
 /// </summary>
 public static class KvCommandCodec
 {
     /// <summary>The format version written by <see cref="Encode"/>.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
 
-    private const int FixedBytes = 2 + (5 * 8) + (3 * 4);
+    /// <summary>The first format version, without <see cref="KvCommand.AcknowledgedBelow"/>; still decoded.</summary>
+    public const byte Version1 = 1;
+
+    private const int FixedBytesV1 = 2 + (5 * 8) + (3 * 4);
+    private const int FixedBytes = FixedBytesV1 + 8;
 
     /// <summary>The encoded size of <paramref name="command"/>.</summary>
     public static int GetEncodedLength(in KvCommand command) =>
@@ -49,7 +54,8 @@ public static class KvCommandCodec
         BinaryPrimitives.WriteInt64LittleEndian(rest[16..], command.DeleteAfter.Ticks);
         BinaryPrimitives.WriteUInt64LittleEndian(rest[24..], command.ClientId);
         BinaryPrimitives.WriteUInt64LittleEndian(rest[32..], command.Sequence);
-        rest = rest[40..];
+        BinaryPrimitives.WriteUInt64LittleEndian(rest[40..], command.AcknowledgedBelow);
+        rest = rest[48..];
         int keyBytes = Encoding.UTF8.GetBytes(command.Key, rest[4..]);
         BinaryPrimitives.WriteUInt32LittleEndian(rest, (uint)keyBytes);
         rest = rest[(4 + keyBytes)..];
@@ -66,14 +72,20 @@ public static class KvCommandCodec
     public static KvCommand Decode(ReadOnlyMemory<byte> source)
     {
         ReadOnlySpan<byte> span = source.Span;
-        if (span.Length < FixedBytes)
+        if (span.Length < FixedBytesV1)
         {
-            throw Corrupt($"{span.Length} bytes is shorter than the minimum {FixedBytes}");
+            throw Corrupt($"{span.Length} bytes is shorter than the minimum {FixedBytesV1}");
         }
 
-        if (span[0] != Version)
+        if (span[0] is not Version and not Version1)
         {
-            throw Corrupt($"format version {span[0]} is unknown (expected {Version})");
+            throw Corrupt($"format version {span[0]} is unknown (expected {Version1} or {Version})");
+        }
+
+        int fixedBytes = span[0] == Version ? FixedBytes : FixedBytesV1;
+        if (span.Length < fixedBytes)
+        {
+            throw Corrupt($"{span.Length} bytes is shorter than the minimum {fixedBytes} of version {span[0]}");
         }
 
         var operation = (KvOperation)span[1];
@@ -92,7 +104,8 @@ public static class KvCommandCodec
             throw Corrupt($"a duration is negative ({expireTicks}, {deleteTicks} ticks)");
         }
 
-        int offset = 42;
+        ulong acknowledgedBelow = span[0] == Version ? BinaryPrimitives.ReadUInt64LittleEndian(span[42..]) : 0;
+        int offset = fixedBytes - (3 * 4);
         ReadOnlyMemory<byte> key = ReadBytes(source, ref offset);
         ReadOnlyMemory<byte> value = ReadBytes(source, ref offset);
         ReadOnlyMemory<byte> expected = ReadBytes(source, ref offset);
@@ -102,7 +115,7 @@ public static class KvCommandCodec
         }
 
         return new KvCommand(operation, Encoding.UTF8.GetString(key.Span), value, expected,
-            TimeSpan.FromTicks(expireTicks), TimeSpan.FromTicks(deleteTicks), timestamp, clientId, sequence);
+            TimeSpan.FromTicks(expireTicks), TimeSpan.FromTicks(deleteTicks), timestamp, clientId, sequence, acknowledgedBelow);
     }
 
     private static Span<byte> WriteBytes(Span<byte> destination, ReadOnlySpan<byte> bytes)

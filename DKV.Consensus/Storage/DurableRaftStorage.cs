@@ -30,6 +30,12 @@ public sealed class DurableRaftStorage : IRaftLogReader
     /// <inheritdoc/>
     public HardState HardState => _memory.HardState;
 
+    /// <summary>The total size of the entries in the log (for status; see <see cref="MemoryRaftStorage.LogBytes"/>). Any thread.</summary>
+    public long LogBytes => _memory.LogBytes;
+
+    /// <summary>The number of entries in the log after compaction, [<see cref="FirstIndex"/>, <see cref="LastIndex"/>] (for status).</summary>
+    public ulong LogEntryCount => LastIndex + 1 - FirstIndex;
+
     /// <inheritdoc/>
     public ulong FirstIndex => _memory.FirstIndex;
 
@@ -46,10 +52,17 @@ public sealed class DurableRaftStorage : IRaftLogReader
     public ReadOnlyMemory<LogEntry> Entries(ulong low, ulong high, long maxBytes) => _memory.Entries(low, high, maxBytes);
 
     /// <summary>
-    /// Rebuilds group <paramref name="groupId"/> from what <paramref name="wal"/> recovered and the group's current snapshot file.
-    /// Entries behind the snapshot are not kept in memory; entries after it are kept only when the log holds the snapshot's own
-    /// entry with the same term (the Raft snapshot-install rule). Throws Corrupt when the WAL names a snapshot the store lacks.
+    /// Rebuilds group <paramref name="groupId"/> from what <paramref name="wal"/> recovered and the group's current snapshot file,
+    /// so that it serves the log it served before the restart: the snapshot, and every entry the WAL still holds that connects to
+    /// it (including the tail kept behind the snapshot by compaction). Throws Corrupt when the WAL names a snapshot the store lacks.
     /// </summary>
+    /// <remarks>
+    /// With a snapshot at (s, t): when the WAL holds entry s with term t, the log is restored from the WAL's first entry, which
+    /// <see cref="Compact"/> keeps as the anchor (its term answers <see cref="TryGetTerm"/> for <see cref="FirstIndex"/> - 1);
+    /// when the WAL starts right after s (an installed snapshot), from s + 1; otherwise only the snapshot is kept (the Raft
+    /// snapshot-install rule: entries that do not match it are not trusted). After a leader's snapshot was installed and then
+    /// compacted again, the restored log may start one entry later than before the restart (the anchor's term is not logged).
+    /// </remarks>
     public static DurableRaftStorage Restore(ulong groupId, WriteAheadLog wal, SnapshotStore snapshots)
     {
         ArgumentNullException.ThrowIfNull(wal);
@@ -64,14 +77,24 @@ public sealed class DurableRaftStorage : IRaftLogReader
                 $"{(snapshot is null ? "none" : $"only index {snapshot.Metadata.Index}")}; restore this node from a replica");
         }
 
-        IReadOnlyList<LogEntry> entries = state?.Entries ?? [];
-        if (snapshot is not null)
+        LogEntry[] entries = [.. state?.Entries ?? []];
+        if (snapshot is null)
         {
-            storage._memory.ApplySnapshot(snapshot);
-            entries = AfterSnapshot(entries, snapshot.Metadata);
+            if (entries.Length > 0 && entries[0].Index != 1)
+            {
+                throw new DkvException(DkvErrorCode.Corrupt,
+                    $"group {groupId}: the write-ahead log starts at index {entries[0].Index} but there is no snapshot before it; " +
+                    "restore this node from a replica");
+            }
+
+            storage._memory.Reset(null, 0, 0, entries);
+        }
+        else
+        {
+            (ulong offsetIndex, ulong offsetTerm, int skip) = Anchor(entries, snapshot.Metadata, state?.Snapshot);
+            storage._memory.Reset(snapshot, offsetIndex, offsetTerm, entries.AsSpan(skip));
         }
 
-        storage._memory.Append(entries.ToArray());
         if (state?.HardState is { } hardState)
         {
             storage._memory.SetHardState(hardState);
@@ -106,20 +129,39 @@ public sealed class DurableRaftStorage : IRaftLogReader
     {
         ArgumentNullException.ThrowIfNull(plan);
         _snapshots.Save(_groupId, plan.Snapshot);
-        SnapshotMetadata meta = plan.Snapshot.Metadata;
-        _wal.AppendSnapshotMarker(_groupId, new WalSnapshotMarker(meta.Index, meta.Term, plan.FirstIndexToKeep, ReplacesLog: false));
         _memory.Compact(plan);
+        SnapshotMetadata meta = plan.Snapshot.Metadata;
+
+        // The WAL keeps one entry more than memory: the entry at FirstIndex - 1, whose term a restart needs (see Restore).
+        ulong anchor = Math.Min(_memory.FirstIndex - 1, meta.Index);
+        _wal.AppendSnapshotMarker(_groupId, new WalSnapshotMarker(meta.Index, meta.Term, anchor, ReplacesLog: false));
     }
 
-    private static IReadOnlyList<LogEntry> AfterSnapshot(IReadOnlyList<LogEntry> entries, SnapshotMetadata snapshot)
+    /// <summary>The entry before the first restored one (index, term) and how many WAL entries that skips.</summary>
+    private static (ulong Index, ulong Term, int Skip) Anchor(LogEntry[] entries, SnapshotMetadata snapshot, WalSnapshotMarker? marker)
     {
-        if (entries.Count == 0 || entries[^1].Index <= snapshot.Index)
+        if (entries.Length == 0 || entries[^1].Index <= snapshot.Index)
         {
-            return [];
+            return (snapshot.Index, snapshot.Term, entries.Length);
         }
 
-        bool matches = snapshot.Index == 0 || entries.Any(e => e.Index == snapshot.Index && e.Term == snapshot.Term)
-            || entries[0].Index == snapshot.Index + 1;
-        return matches ? entries.Where(e => e.Index > snapshot.Index).ToArray() : [];
+        ulong first = entries[0].Index;
+        if (first == snapshot.Index + 1)
+        {
+            return (snapshot.Index, snapshot.Term, 0);
+        }
+
+        if (first > snapshot.Index || entries[(int)(snapshot.Index - first)].Term != snapshot.Term)
+        {
+            // A gap after the snapshot, or a log that disagrees with it: keep only the snapshot.
+            return (snapshot.Index, snapshot.Term, entries.Length);
+        }
+
+        if (first == 1 && (marker is null || marker.Value.FirstKeptIndex == 0))
+        {
+            return (0, 0, 0); // never compacted below the start: the whole log stays
+        }
+
+        return (first, entries[0].Term, 1);
     }
 }

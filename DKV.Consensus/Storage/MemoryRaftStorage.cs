@@ -13,12 +13,19 @@ public sealed class MemoryRaftStorage : IRaftLogReader
     private int _count;
     private ulong _offsetIndex; // index of the entry just before _entries[0] (compacted or snapshot)
     private ulong _offsetTerm;
+    private long _logBytes;
 
     /// <inheritdoc/>
     public HardState HardState { get; private set; }
 
     /// <inheritdoc/>
     public RaftSnapshot? Snapshot { get; private set; }
+
+    /// <summary>
+    /// The total <see cref="LogEntry.SizeBytes"/> of the stored entries (for status). Safe to read from any thread; it may lag
+    /// a concurrent write by that write.
+    /// </summary>
+    public long LogBytes => Volatile.Read(ref _logBytes);
 
     /// <inheritdoc/>
     public ulong FirstIndex => _offsetIndex + 1;
@@ -92,6 +99,12 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         }
 
         int keep = (int)(first - FirstIndex);
+        long bytes = _logBytes - SizeOf(keep, _count - keep);
+        foreach (LogEntry entry in entries)
+        {
+            bytes += entry.SizeBytes;
+        }
+
         if (keep < _count)
         {
             // Truncation: copy so that memory handed out earlier keeps its old entries.
@@ -108,6 +121,7 @@ public sealed class MemoryRaftStorage : IRaftLogReader
 
         entries.CopyTo(_entries.AsSpan(keep));
         _count = keep + entries.Length;
+        Volatile.Write(ref _logBytes, bytes);
     }
 
     /// <summary>Persists a snapshot received from the leader: the whole log up to and including its index is replaced by it.</summary>
@@ -124,6 +138,7 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         _offsetTerm = snapshot.Metadata.Term;
         _entries = new LogEntry[64];
         _count = 0;
+        Volatile.Write(ref _logBytes, 0);
     }
 
     /// <summary>Persists an application snapshot and drops the log before <see cref="CompactionPlan.FirstIndexToKeep"/>.</summary>
@@ -149,6 +164,7 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         ulong newOffset = plan.FirstIndexToKeep - 1;
         TryGetTerm(newOffset, out ulong newOffsetTerm);
         int drop = (int)(newOffset - _offsetIndex);
+        Volatile.Write(ref _logBytes, _logBytes - SizeOf(0, drop));
         // Keep the capacity: a log that is compacted regularly then stops growing (and reallocating) after its first cycle.
         var fresh = new LogEntry[Math.Max(_entries.Length, Math.Max(64, (_count - drop) * 2))];
         Array.Copy(_entries, drop, fresh, 0, _count - drop);
@@ -156,6 +172,29 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         _count -= drop;
         _offsetIndex = newOffset;
         _offsetTerm = newOffsetTerm;
+    }
+
+    /// <summary>
+    /// Replaces the whole content (used when rebuilding after a restart): the snapshot, the entry just before the first kept entry
+    /// (<paramref name="offsetIndex"/>, <paramref name="offsetTerm"/>) and the kept entries, which must follow it consecutively.
+    /// </summary>
+    internal void Reset(RaftSnapshot? snapshot, ulong offsetIndex, ulong offsetTerm, ReadOnlySpan<LogEntry> entries)
+    {
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Index != offsetIndex + 1 + (ulong)i)
+            {
+                throw new RaftSafetyException($"restored entry {entries[i].Index} does not follow index {offsetIndex + (ulong)i}");
+            }
+        }
+
+        Snapshot = snapshot;
+        _offsetIndex = offsetIndex;
+        _offsetTerm = offsetTerm;
+        _entries = new LogEntry[Math.Max(64, entries.Length * 2)];
+        entries.CopyTo(_entries);
+        _count = entries.Length;
+        Volatile.Write(ref _logBytes, SizeOf(0, _count));
     }
 
     /// <summary>Writes everything <paramref name="ready"/> asks to persist, in the required order (snapshot, entries, hard state).</summary>
@@ -172,5 +211,16 @@ public sealed class MemoryRaftStorage : IRaftLogReader
         {
             SetHardState(hardState);
         }
+    }
+
+    private long SizeOf(int start, int count)
+    {
+        long bytes = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            bytes += _entries[i].SizeBytes;
+        }
+
+        return bytes;
     }
 }

@@ -23,4 +23,7 @@ public enum MessageType : byte
     CompareAndSetE = 14,
     Refresh = 15,
     DbInfo = 16,
+
+    /// <summary>Lists the shards a server serves; answered by the server itself, whatever shard id the frame carries.</summary>
+    ListShards = 17,
 }

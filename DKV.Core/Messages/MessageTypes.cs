@@ -4,7 +4,7 @@ namespace DKV.Core.Messages;
 public static class MessageTypes
 {
     /// <summary>The highest defined code.</summary>
-    public const MessageType Last = MessageType.DbInfo;
+    public const MessageType Last = MessageType.ListShards;
 
     public static string ToName(MessageType type) => type switch
     {
@@ -25,6 +25,7 @@ public static class MessageTypes
         MessageType.CompareAndSetE => "compareAndSetE",
         MessageType.Refresh => "refresh",
         MessageType.DbInfo => "dbInfo",
+        MessageType.ListShards => "listShards",
         _ => $"type-{(byte)type}",
     };
 

@@ -10,6 +10,8 @@ internal static class LockRequestRouter
 {
     public const string Handled = "acquire, release, refresh";
 
+    private const string HandledWithInfo = Handled + ", dbInfo";
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<Message> RouteAsync(RpcShard shard, ILockManager locks, Message request, CancellationToken cancellationToken)
     {
@@ -38,8 +40,13 @@ internal static class LockRequestRouter
                 return Locked(type, r);
             }
 
+            case MessageType.DbInfo when shard.InfoStore is { } infoStore:
+                // The lock shard's figures are its store's: the store router answers exactly as for a store shard.
+                return await StoreRequestRouter.RouteAsync(shard, infoStore, request, cancellationToken).ConfigureAwait(false);
             default:
-                throw new DkvException(DkvErrorCode.UnknownMessageType, $"shard {shard} does not handle message type '{MessageTypes.ToName(type)}' ({(byte)type}); it handles {Handled}");
+                throw new DkvException(
+                    DkvErrorCode.UnknownMessageType,
+                    $"shard {shard} does not handle message type '{MessageTypes.ToName(type)}' ({(byte)type}); it handles {(shard.InfoStore is null ? Handled : HandledWithInfo)}");
         }
     }
 

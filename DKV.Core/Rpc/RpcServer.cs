@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
@@ -14,6 +15,7 @@ namespace DKV.Core.Rpc;
 /// shard's store or lock manager, and encodes the answer. Thread-safe; called concurrently by the transport.
 /// </summary>
 /// <remarks>
+/// A <see cref="MessageType.ListShards"/> request is answered by the server itself, whatever its shard id: the served shards as JSON.
 /// Application failures never close the connection; they become error answers: an unknown shard id → <see cref="DkvErrorCode.UnknownShard"/>
 /// (naming the shards that exist), a type the shard does not handle → <see cref="DkvErrorCode.UnknownMessageType"/>, an undecodable
 /// payload → <see cref="DkvErrorCode.MalformedMessage"/> (type <see cref="MessageType.Error"/>), a <see cref="DkvException"/> → its code
@@ -24,6 +26,7 @@ public sealed class RpcServer : IRequestHandler
     private readonly IRpcSerializer _serializer;
     private readonly FrozenDictionary<ulong, RpcShard> _shards;
     private readonly string _shardList;
+    private readonly byte[] _shardListJson;
     private readonly ILogger _logger;
 
     /// <param name="serializer">The serializer the transport negotiated in the handshake.</param>
@@ -46,6 +49,8 @@ public sealed class RpcServer : IRequestHandler
 
         _shards = byId.ToFrozenDictionary();
         _shardList = byId.Count == 0 ? "none" : string.Join(", ", byId.Values.OrderBy(s => s.Id).Select(s => s.ToString()));
+        _shardListJson = JsonSerializer.SerializeToUtf8Bytes(
+            byId.Values.OrderBy(s => s.Id).Select(s => new ShardDescription(s.Id, s.Kind)).ToArray(), RpcJsonContext.Default.ShardDescriptionArray);
         _logger = loggerFactory.CreateLogger<RpcServer>();
     }
 
@@ -79,6 +84,11 @@ public sealed class RpcServer : IRequestHandler
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Message> AnswerAsync(ulong shardId, Message request, CancellationToken cancellationToken)
     {
+        if (request.Type == MessageType.ListShards)
+        {
+            return new Message { Type = MessageType.ListShards, Value = _shardListJson };
+        }
+
         if (!_shards.TryGetValue(shardId, out RpcShard? shard))
         {
             RpcLog.UnknownShard(_logger, shardId, request.Type);

@@ -34,11 +34,25 @@ public sealed class RpcShard
     /// <summary>For example <c>lstore</c> or <c>lockmgr(lstore)</c>.</summary>
     public string Kind { get; }
 
+    /// <summary>
+    /// A shard that serves the lock operations of <paramref name="lockManager"/>, and answers <c>dbInfo</c> with the figures of
+    /// <paramref name="infoStore"/>, the store the locks live in (so <c>dkv cluster status</c> shows a lock shard's replication).
+    /// </summary>
+    public RpcShard(ulong id, string kind, ILockManager lockManager, IStore infoStore)
+        : this(id, kind, lockManager)
+    {
+        ArgumentNullException.ThrowIfNull(infoStore);
+        InfoStore = infoStore;
+    }
+
     /// <summary>The store, when this is a store shard; otherwise null.</summary>
     public IStore? Store { get; }
 
     /// <summary>The lock manager, when this is a lock shard; otherwise null.</summary>
     public ILockManager? LockManager { get; }
+
+    /// <summary>For a lock shard, the store whose <c>dbInfo</c> it answers with; null when it answers no <c>dbInfo</c>.</summary>
+    public IStore? InfoStore { get; }
 
     /// <summary><c>100 (lstore)</c>.</summary>
     public override string ToString() => $"{Id} ({Kind})";

@@ -46,7 +46,11 @@ public static class ServerConfigBinder
                 $"--election-rtt-factor ({config.ElectionRttFactor}) must be more than twice --heartbeat-rtt-factor ({config.HeartbeatRttFactor})");
         }
 
-        RejectUnavailableShards(shards);
+        if (config.HasReplicatedShards && string.IsNullOrWhiteSpace(config.DataDir))
+        {
+            throw new ConfigException("--data-dir is empty; remote shards need a directory for the Raft log and snapshots, for example --data-dir data/node-1");
+        }
+
         return config;
     }
 
@@ -151,6 +155,16 @@ public static class ServerConfigBinder
                     throw new ConfigException($"invalid cluster member format: {member} (expected ID=address)");
                 }
 
+                if (members.Any(m => m.Key == parts[0]))
+                {
+                    throw new ConfigException($"cluster member {parts[0]} is listed twice in --cluster-members: {membersText} (give each member once)");
+                }
+
+                if (string.IsNullOrWhiteSpace(parts[1]))
+                {
+                    throw new ConfigException($"cluster member {parts[0]} has no address in --cluster-members: {membersText} (expected {parts[0]}=host:port)");
+                }
+
                 members.Add(new KeyValuePair<string, string>(parts[0], parts[1]));
             }
         }
@@ -166,16 +180,5 @@ public static class ServerConfigBinder
         }
 
         return (members, replicaName);
-    }
-
-    private static void RejectUnavailableShards(IReadOnlyList<ShardSpec> shards)
-    {
-        var replicated = shards.FirstOrDefault(s => s.IsReplicated);
-        if (replicated is not null)
-        {
-            throw new ConfigException(
-                $"shard {replicated.Id} ({replicated.TypeName}) requires the Raft consensus plugin, which is not available yet; "
-                + "use lstore or lockmgr(lstore) shards for now");
-        }
     }
 }

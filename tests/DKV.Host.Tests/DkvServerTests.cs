@@ -32,11 +32,15 @@ public sealed class DkvServerTests
                 await new RemoteStore(transport, serializer, 100).SetAsync("k", Encoding.UTF8.GetBytes("v"));
                 var read = await new RemoteStore(transport, serializer, 100).GetAsync("k");
                 var lease = await new RemoteLockManager(transport, serializer, 200).AcquireLockAsync("l", TimeSpan.FromSeconds(10));
+                var shards = await RemoteShards.ListAsync(transport, serializer);
+                var lockInfo = await new RemoteStore(transport, serializer, 200).GetDBInfoAsync();
 
                 Assert.Multiple(() =>
                 {
                     Assert.That(read.Found, Is.True);
                     Assert.That(lease.Acquired, Is.True);
+                    Assert.That(shards, Is.EqualTo(new[] { new ShardDescription(100, "lstore"), new ShardDescription(200, "lockmgr(lstore)") }));
+                    Assert.That((lockInfo.StoreKind, lockInfo.Engine.KeyCount, lockInfo.Replication), Is.EqualTo(("lstore", 1L, (Core.Stores.ReplicaStatus?)null)));
                     Assert.That(server.Plugins.NamesOf(PluginKinds.Transport), Is.EqualTo(new[] { "tcp", "unix" }));
                     Assert.That(server.Plugins.Failures.Single().Folder, Does.EndWith("DKV.TestPlugins.FutureContract"));
                 });

@@ -88,15 +88,72 @@ public sealed class ServerConfigBinderTests
     }
 
     [Test]
-    public void Bind_DstoreWithClusterButNoRaft_ClearMessage()
+    public void Bind_ClusterFlags_BindsMembersInOrderAndRaftSettings()
+    {
+        var config = Bind(null, new() { ["DKV_SNAPSHOT_ENTRIES"] = "0" }, new()
+        {
+            ["shards"] = ["100=dstore,200=lockmgr(dstore),300=lstore"],
+            ["replica-id"] = ["node-2"],
+            ["cluster-members"] = ["node-1=127.0.0.1:63001,node-2=127.0.0.1:63002,node-3=127.0.0.1:63003"],
+            ["data-dir"] = ["data/node-2"],
+            ["rtt-millisecond"] = ["50"],
+            ["election-rtt-factor"] = ["20"],
+            ["heartbeat-rtt-factor"] = ["3"],
+            ["compaction-overhead"] = ["25000"],
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.HasReplicatedShards, Is.True);
+            Assert.That(config.ReplicaName, Is.EqualTo("node-2"));
+            Assert.That(config.ClusterMembers.Select(m => $"{m.Key}={m.Value}"),
+                Is.EqualTo(new[] { "node-1=127.0.0.1:63001", "node-2=127.0.0.1:63002", "node-3=127.0.0.1:63003" }));
+            Assert.That(config.DataDir, Is.EqualTo("data/node-2"));
+            Assert.That(config.RttMilliseconds, Is.EqualTo(50));
+            Assert.That(config.ElectionRttFactor, Is.EqualTo(20));
+            Assert.That(config.HeartbeatRttFactor, Is.EqualTo(3));
+            Assert.That(config.SnapshotEntries, Is.Zero);
+            Assert.That(config.CompactionOverhead, Is.EqualTo(25000));
+        });
+    }
+
+    [TestCase("node-1=127.0.0.1:63001,node-2", "invalid cluster member format: node-2 (expected ID=address)")]
+    [TestCase("node-1=a=b", "invalid cluster member format: node-1=a=b (expected ID=address)")]
+    [TestCase("", "ClusterMembers is required for remote shards")]
+    public void Bind_BadClusterMembers_UpstreamMessage(string members, string message)
     {
         var ex = Assert.Throws<ConfigException>(() => Bind(null, [], new()
         {
-            ["shards"] = ["200=dstore"],
+            ["shards"] = ["100=lockmgr(dstore)"],
             ["replica-id"] = ["node-1"],
-            ["cluster-members"] = ["node-1=localhost:63001"],
+            ["cluster-members"] = [members],
         }));
-        Assert.That(ex!.Message, Does.StartWith("shard 200 (dstore) requires the Raft consensus plugin, which is not available yet"));
+        Assert.That(ex!.Message, Is.EqualTo(message));
+    }
+
+    [TestCase("node-1=127.0.0.1:63001,node-1=127.0.0.1:63002", "cluster member node-1 is listed twice in --cluster-members")]
+    [TestCase("node-1=", "cluster member node-1 has no address in --cluster-members")]
+    public void Bind_AmbiguousClusterMembers_NamesMemberAndFix(string members, string message)
+    {
+        var ex = Assert.Throws<ConfigException>(() => Bind(null, [], new()
+        {
+            ["shards"] = ["100=dstore"],
+            ["replica-id"] = ["node-1"],
+            ["cluster-members"] = [members],
+        }));
+        Assert.That(ex!.Message, Does.StartWith(message));
+    }
+
+    [Test]
+    public void Bind_LocalShardsOnly_ClusterFlagsIgnoredAsUpstream()
+    {
+        var config = Bind(null, [], new() { ["shards"] = ["100=lstore"], ["cluster-members"] = ["not a member list"] });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.HasReplicatedShards, Is.False);
+            Assert.That(config.ClusterMembers, Is.Empty);
+        });
     }
 
     [Test]

@@ -1,0 +1,348 @@
+using DKV.Consensus.Raft;
+using DKV.Core.Errors;
+
+namespace DKV.Consensus.Host;
+
+/// <summary>The event loop: one per node, serving every group.</summary>
+internal sealed partial class NodeHost
+{
+    private const int MaxTicksPerIteration = 3;
+
+    // Entry bytes taken from the queues per iteration, so one group's batch fits one write-ahead log record (see WalRecordBytes).
+    private const long MaxDrainBytesPerIteration = 8L * 1024 * 1024;
+
+    private readonly List<(RaftGroup Group, Ready Ready)> _batch = [];
+
+    private async Task RunLoopAsync()
+    {
+        CancellationToken stop = _stop.Token;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                bool busy = DrainPeerInputs();
+                busy |= DrainProposals();
+                RunTicks();
+                foreach (RaftGroup group in _groupList)
+                {
+                    if (group.HasReadWork)
+                    {
+                        group.DriveReads(NextReadContext, _tickCount, _options.ElectionRttFactor);
+                    }
+                }
+
+                busy |= await ProcessReadiesAsync().ConfigureAwait(false);
+                if (!busy)
+                {
+                    await _doorbell.Reader.ReadAsync(stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping: DisposeAsync cancelled the wait.
+        }
+        catch (Exception ex)
+        {
+            _failure = $"the node stopped on a fatal error ({ex.Message})";
+            Log.NodeFailed(_logger, _options.ReplicaName, ex);
+        }
+        finally
+        {
+            FailEverything(_failure ?? "the node is stopping");
+        }
+    }
+
+    private bool DrainPeerInputs()
+    {
+        int count = 0;
+        long bytes = 0;
+        while (count < MaxDrainPerIteration && bytes < MaxDrainBytesPerIteration && _peerInputs.Reader.TryRead(out PeerInput input))
+        {
+            count++;
+            bytes += input.Message is { } m ? (m.Entries.Length * LogEntry.OverheadBytes) + EntryBytes(m) : 0;
+            switch (input.Kind)
+            {
+                case PeerInputKind.Message:
+                    if (_groups.TryGetValue(input.GroupId, out RaftGroup? group))
+                    {
+                        group.Node.Step(input.Message!);
+                    }
+                    else
+                    {
+                        Log.UnknownGroup(_logger, input.GroupId);
+                    }
+
+                    break;
+                case PeerInputKind.Unreachable:
+                    foreach (RaftGroup g in _groupList)
+                    {
+                        g.Node.ReportUnreachable(input.Peer);
+                    }
+
+                    break;
+                case PeerInputKind.SnapshotSent:
+                    if (_groups.TryGetValue(input.GroupId, out RaftGroup? target))
+                    {
+                        target.Node.ReportSnapshot(input.Peer, input.Succeeded);
+                    }
+
+                    break;
+            }
+        }
+
+        return count > 0;
+    }
+
+    private bool DrainProposals()
+    {
+        int count = 0;
+        long bytes = 0;
+        long now = _time.GetTimestamp();
+        while (count < MaxDrainPerIteration && bytes < MaxDrainBytesPerIteration && _proposals.Reader.TryRead(out ProposalRequest? request))
+        {
+            count++;
+            bytes += request.Command.Length + LogEntry.OverheadBytes;
+            Propose(request, now);
+        }
+
+        return count > 0;
+    }
+
+    private static long EntryBytes(RaftMessage message)
+    {
+        long bytes = message.Snapshot?.Data.Length ?? 0;
+        foreach (ref readonly LogEntry entry in message.Entries.Span)
+        {
+            bytes += entry.Data.Length;
+        }
+
+        return bytes;
+    }
+
+    private void Propose(ProposalRequest request, long now)
+    {
+        if (!_groups.TryGetValue(request.GroupId, out RaftGroup? group))
+        {
+            request.Complete(ProposalOutcome.Failed(DkvErrorCode.UnknownShard, UnknownGroup(request.GroupId).Message));
+            return;
+        }
+
+        if (now >= request.DeadlineTimestamp)
+        {
+            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+                $"group {request.GroupId}: the write waited in the queue past its timeout and was never proposed; it was not applied, retry it"));
+            return;
+        }
+
+        RaftNode node = group.Node;
+        if (node.Role == RaftRole.Leader)
+        {
+            try
+            {
+                LeaderStamp.Apply(request.Command, _time.GetUtcNow().UtcTicks);
+            }
+            catch (DkvException ex)
+            {
+                request.Complete(ProposalOutcome.Failed(ex.Code, ex.Message));
+                return;
+            }
+        }
+
+        ProposeResult result = node.Propose(request.Command);
+        switch (result.Status)
+        {
+            case ProposalStatus.Accepted:
+                request.Term = result.Term;
+                request.Proposed = true;
+                group.AddWaiter(result.Index, request);
+                break;
+            case ProposalStatus.NotLeader when !request.Forwarded:
+                Forward(request, node.LeaderId);
+                break;
+            case ProposalStatus.NotLeader or ProposalStatus.NoLeader or ProposalStatus.TransferInProgress:
+                request.Complete(ProposalOutcome.NoLeader(
+                    $"group {request.GroupId}: replica {_options.ReplicaName} is not the leader ({result.Status}); the write was not applied",
+                    result.Status == ProposalStatus.TransferInProgress ? ReplicaId : node.LeaderId));
+                break;
+            default:
+                request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+                    $"group {request.GroupId}: the leader refused the write ({result.Status}: too many uncommitted entries); it was not applied, retry after a short back-off"));
+                break;
+        }
+    }
+
+    private void RunTicks()
+    {
+        long ticks = Interlocked.Exchange(ref _pendingTicks, 0);
+        if (ticks == 0)
+        {
+            return;
+        }
+
+        // After a stall, catch up a little rather than fire a whole election timeout of ticks at once.
+        ticks = Math.Min(ticks, MaxTicksPerIteration);
+        for (long i = 0; i < ticks; i++)
+        {
+            _tickCount++;
+            foreach (RaftGroup group in _groupList)
+            {
+                group.Node.Tick();
+            }
+        }
+
+        long now = _time.GetTimestamp();
+        foreach (RaftGroup group in _groupList)
+        {
+            group.SweepExpiredWaiters(now);
+        }
+    }
+
+    private async ValueTask<bool> ProcessReadiesAsync()
+    {
+        _batch.Clear();
+        foreach (RaftGroup group in _groupList)
+        {
+            if (group.Node.HasReady)
+            {
+                _batch.Add((group, group.Node.GetReady()));
+            }
+        }
+
+        if (_batch.Count == 0)
+        {
+            return false;
+        }
+
+        bool mustSync = false;
+        foreach ((RaftGroup group, Ready ready) in _batch)
+        {
+            ulong lastBefore = group.Storage.LastIndex;
+            group.Storage.Persist(ready);
+            group.OnPersisted(ready.Entries.Span, ready.Snapshot is not null, lastBefore);
+            mustSync |= ready.MustSync;
+        }
+
+        if (mustSync)
+        {
+            // Raft thesis 10.2.1: a leader may replicate to followers while its own disk write is in progress.
+            SendMessages(appends: true, others: false);
+            await _wal.SyncAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        SendMessages(appends: !mustSync, others: true);
+        foreach ((RaftGroup group, Ready ready) in _batch)
+        {
+            Apply(group, ready);
+            group.Node.Advance(ready);
+            if (ready.SoftState is { } soft)
+            {
+                OnSoftState(group, soft);
+            }
+
+            MaybeSnapshot(group);
+            group.CompleteAppliedReads();
+            group.PublishStatus();
+        }
+
+        _batch.Clear();
+        return true;
+    }
+
+    /// <summary>Sends the batch's leader appends, its other messages, or both.</summary>
+    private void SendMessages(bool appends, bool others)
+    {
+        foreach ((RaftGroup group, Ready ready) in _batch)
+        {
+            foreach (RaftMessage message in ready.Messages)
+            {
+                if (message.Type == RaftMessageType.Append ? appends : others)
+                {
+                    Send(group, message);
+                }
+            }
+        }
+    }
+
+    private void Send(RaftGroup group, RaftMessage message)
+    {
+        if (_network.Send(message))
+        {
+            return;
+        }
+
+        if (message.Type == RaftMessageType.InstallSnapshot)
+        {
+            group.Node.ReportSnapshot(message.To, succeeded: false);
+        }
+        else if (message.Type == RaftMessageType.Append)
+        {
+            group.Node.ReportUnreachable(message.To);
+        }
+    }
+
+    private void Apply(RaftGroup group, Ready ready)
+    {
+        if (ready.Snapshot is { } snapshot)
+        {
+            RestoreStateMachine(group.GroupId, group.StateMachine, snapshot);
+            group.LastSnapshotIndex = snapshot.Metadata.Index;
+            group.FailWaitersCoveredBy(snapshot.Metadata.Index);
+            Log.SnapshotInstalled(_logger, group.GroupId, snapshot.Metadata.Index);
+        }
+
+        foreach (ref readonly LogEntry entry in ready.CommittedEntries.Span)
+        {
+            Core.Stores.WriteResult result = group.StateMachine.Apply(entry);
+            group.CompleteWaiter(entry, result);
+        }
+
+        foreach (ReadState state in ready.ReadStates)
+        {
+            group.OnReadState(state);
+        }
+    }
+
+    private void OnSoftState(RaftGroup group, SoftState soft)
+    {
+        group.ResetUnconfirmedRead();
+        if (soft.Role != group.LastRole || soft.Leader != group.KnownLeader)
+        {
+            group.LastRole = soft.Role;
+            Log.RoleChanged(_logger, group.GroupId, _options.ReplicaName, RoleName(soft.Role), group.Node.Term,
+                soft.Leader == 0 ? "none" : NameOf(soft.Leader));
+        }
+    }
+
+    private void MaybeSnapshot(RaftGroup group)
+    {
+        ulong applied = group.StateMachine.AppliedIndex;
+        if (_options.SnapshotEntries == 0 || applied - group.LastSnapshotIndex < _options.SnapshotEntries)
+        {
+            return;
+        }
+
+        var image = new MemoryStream();
+        ulong index = group.StateMachine.SaveSnapshot(image);
+        CompactionPlan plan = group.Node.Compact(index, image.GetBuffer().AsMemory(0, (int)image.Length));
+        group.Storage.Compact(plan);
+        group.LastSnapshotIndex = index;
+        group.RecountLogBytes();
+        Log.SnapshotTaken(_logger, group.GroupId, index, (int)image.Length, plan.FirstIndexToKeep);
+    }
+
+    private void FailEverything(string reason)
+    {
+        _proposals.Writer.TryComplete();
+        while (_proposals.Reader.TryRead(out ProposalRequest? request))
+        {
+            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+                $"group {request.GroupId} on replica {_options.ReplicaName}: {reason}; the write was not applied, retry on another replica"));
+        }
+
+        foreach (RaftGroup group in _groupList)
+        {
+            group.FailAll(reason);
+        }
+    }
+}
