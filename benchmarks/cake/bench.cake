@@ -72,7 +72,7 @@ Task("BenchPeers")
     {
         string csv = outDir.CombineWithFilePath("peers-dkv-lstore.csv").FullPath;
         RunPerf(dkv, settings, "tcp", "binary", server.Endpoint, "lstore", csv);
-        peers.AddRange(PeerFigure.FromPerfCsv("dKV.NET lstore (1 node)", csv));
+        peers.AddRange(PeerFigure.FromPerfCsv("dKV.NET lstore (1 node)", csv, server.PeakRssKb()));
     }
 
     using (var redis = StartRedis())
@@ -83,7 +83,7 @@ Task("BenchPeers")
     string etcdCsv = outDir.CombineWithFilePath("peers-cluster-vs-etcd.csv").FullPath;
     int exit = StartProcess("bash", new ProcessSettings
     {
-        Arguments = $"benchmarks/cluster-vs-etcd.sh --csv \"{etcdCsv}\" --duration {settings.Duration} --warmup {settings.Warmup}",
+        Arguments = $"benchmarks/cluster-vs-etcd.sh --no-build --csv \"{etcdCsv}\" --duration {settings.Duration} --warmup {settings.Warmup}",
     });
     if (exit == 0 || System.IO.File.Exists(etcdCsv))
     {

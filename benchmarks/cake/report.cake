@@ -72,9 +72,9 @@ sealed record PeerFigure(string Name, string Operation, double Ops, double P50Us
 {
     static readonly global::System.Globalization.CultureInfo Inv = global::System.Globalization.CultureInfo.InvariantCulture;
 
-    public static IEnumerable<PeerFigure> FromPerfCsv(string name, string csv) =>
+    public static IEnumerable<PeerFigure> FromPerfCsv(string name, string csv, long rssKb) =>
         global::System.IO.File.ReadAllLines(csv).Skip(1).Select(l => l.Split(','))
-            .Select(c => new PeerFigure(name, c[0], double.Parse(c[1], Inv), double.Parse(c[2], Inv), double.Parse(c[4], Inv), "-"));
+            .Select(c => new PeerFigure(name, c[0], double.Parse(c[1], Inv), double.Parse(c[2], Inv), double.Parse(c[4], Inv), $"{rssKb / 1024.0:F0}"));
 
     // redis-benchmark --csv: "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms".
     public static List<PeerFigure> FromRedisCsv(List<string> lines, long rssKb) =>
