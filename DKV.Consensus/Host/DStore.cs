@@ -111,17 +111,11 @@ internal sealed class DStore : IStore
         long deadline = _host.DeadlineAfter(_host.RequestTimeout);
         while (true)
         {
+            // The event loop completes every attempt by its deadline (a swept waiter answers Timeout), so no timer is needed here.
             Task<ProposalOutcome> attempt = _host.ProposeOnceAsync(_group.GroupId, command, deadline);
-            ProposalOutcome outcome;
-            try
-            {
-                outcome = await attempt.WaitAsync(_host.RemainingUntil(deadline), _host.Time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                throw new DkvException(DkvErrorCode.Timeout,
-                    $"group {_group.GroupId}: the write was not confirmed within {_host.RequestTimeout}; it may have been applied");
-            }
+            ProposalOutcome outcome = cancellationToken.CanBeCanceled
+                ? await attempt.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await attempt.ConfigureAwait(false);
 
             if (outcome.Error == DkvErrorCode.None)
             {
@@ -135,8 +129,9 @@ internal sealed class DStore : IStore
 
             if (!await WaitForLeaderAsync(outcome.RefusedBy, deadline, cancellationToken).ConfigureAwait(false))
             {
-                throw new DkvException(DkvErrorCode.Unavailable,
-                    $"group {_group.GroupId}: no leader was available within {_host.RequestTimeout} ({outcome.Message}); the write was not applied, retry later");
+                throw new DkvException(DkvErrorCode.Unavailable, _host.Failure is { } failure
+                    ? $"group {_group.GroupId}: {failure}; the write was not applied, retry on another replica"
+                    : $"group {_group.GroupId}: no leader was available within {_host.RequestTimeout} ({outcome.Message}); the write was not applied, retry later");
             }
         }
     }
@@ -172,7 +167,7 @@ internal sealed class DStore : IStore
 
     private async ValueTask WaitReadableAsync(CancellationToken cancellationToken)
     {
-        ReadRound round = _group.JoinNextReadRound(out bool created) ?? throw new DkvException(DkvErrorCode.Unavailable,
+        ReadRound round = _group.JoinNextReadRound(_host.Time.GetTimestamp(), out bool created) ?? throw new DkvException(DkvErrorCode.Unavailable,
             $"group {_group.GroupId}: too many reads are waiting for a read index; retry after a short back-off or raise raft.{NodeHostSettings.MaxPendingReadsName}");
         if (created)
         {
@@ -184,14 +179,14 @@ internal sealed class DStore : IStore
             throw new DkvException(DkvErrorCode.Unavailable, $"group {_group.GroupId}: {failure}; the read was not served, retry on another replica");
         }
 
-        try
+        // The event loop fails a round that outlives the request timeout, so no timer is needed here.
+        if (cancellationToken.CanBeCanceled)
         {
-            await round.Completion.WaitAsync(_host.RequestTimeout, _host.Time, cancellationToken).ConfigureAwait(false);
+            await round.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        else
         {
-            throw new DkvException(DkvErrorCode.Timeout,
-                $"group {_group.GroupId}: no read index was confirmed within {_host.RequestTimeout} (no leader or no quorum); retry later");
+            await round.Completion.ConfigureAwait(false);
         }
     }
 

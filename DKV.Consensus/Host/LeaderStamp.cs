@@ -17,10 +17,10 @@ internal static class LeaderStamp
     /// <exception cref="DkvException">The bytes are not an encoded command of a known version (MalformedMessage).</exception>
     public static void Apply(Span<byte> command, long utcTicks)
     {
-        if (command.Length < TimestampOffset + sizeof(long) || command[0] != KvCommandCodec.Version)
+        if (command.Length < TimestampOffset + sizeof(long) || command[0] is < KvCommandCodec.Version1 or > KvCommandCodec.Version)
         {
             throw new DkvException(DkvErrorCode.MalformedMessage,
-                $"a proposed command of {command.Length} bytes is not a version-{KvCommandCodec.Version} KV command; the proposing node runs an incompatible version");
+                $"a proposed command of {command.Length} bytes is not a KV command of version {KvCommandCodec.Version1} to {KvCommandCodec.Version}; the proposing node runs an incompatible version");
         }
 
         BinaryPrimitives.WriteInt64LittleEndian(command[TimestampOffset..], utcTicks);

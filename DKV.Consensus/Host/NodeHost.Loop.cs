@@ -192,9 +192,11 @@ internal sealed partial class NodeHost
         }
 
         long now = _time.GetTimestamp();
+        long oldestRead = now - (long)(_options.RequestTimeout.TotalSeconds * _time.TimestampFrequency);
         foreach (RaftGroup group in _groupList)
         {
             group.SweepExpiredWaiters(now);
+            group.ExpireReads(oldestRead, _options.RequestTimeout);
         }
     }
 

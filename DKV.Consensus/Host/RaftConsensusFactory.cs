@@ -22,6 +22,12 @@ public sealed class RaftConsensusFactory : IConsensusFactory
     private readonly Func<TcpPeerNetworkOptions, IPeerNetwork> _createNetwork;
     private readonly IWalFileSystem _fileSystem;
 
+    /// <summary>The production factory: real files, the TCP peer network.</summary>
+    public RaftConsensusFactory()
+        : this(static options => new TcpPeerNetwork(options), PhysicalWalFileSystem.Instance)
+    {
+    }
+
     internal RaftConsensusFactory(Func<TcpPeerNetworkOptions, IPeerNetwork> createNetwork, IWalFileSystem fileSystem)
     {
         ArgumentNullException.ThrowIfNull(createNetwork);

@@ -58,7 +58,24 @@ internal sealed partial class RaftGroup
         while (_confirmedReads.TryPeek(out ReadRound? round) && round.Index <= applied)
         {
             _confirmedReads.Dequeue();
-            round.Complete();
+            Finish(round, null);
+        }
+    }
+
+    /// <summary>Fails the rounds created before <paramref name="oldestAllowedTimestamp"/> with Timeout (no leader or no quorum).</summary>
+    public void ExpireReads(long oldestAllowedTimestamp, TimeSpan timeout)
+    {
+        if (_outstandingRead is { } round && round.CreatedTimestamp < oldestAllowedTimestamp)
+        {
+            _outstandingRead = null;
+            Finish(round, ReadTimeout(timeout));
+        }
+
+        while (_confirmedReads.TryPeek(out ReadRound? confirmed) && confirmed.CreatedTimestamp < oldestAllowedTimestamp)
+        {
+            // Confirmed but not yet applied: this replica is far behind; the rounds behind it are younger.
+            _confirmedReads.Dequeue();
+            Finish(confirmed, ReadTimeout(timeout));
         }
     }
 
@@ -72,6 +89,9 @@ internal sealed partial class RaftGroup
         }
     }
 
+    private DkvException ReadTimeout(TimeSpan timeout) => new(DkvErrorCode.Timeout,
+        $"group {GroupId}: no read index was confirmed and applied within {timeout} (no leader, no quorum, or this replica lags); retry later");
+
     private void Issue(ReadRound round, ulong context, long tick)
     {
         ProposalStatus status = Node.ReadIndex(context);
@@ -83,7 +103,7 @@ internal sealed partial class RaftGroup
                 break;
             case ProposalStatus.Overloaded or ProposalStatus.Rejected:
                 _outstandingRead = null;
-                round.Fail(new DkvException(DkvErrorCode.Unavailable,
+                Finish(round, new DkvException(DkvErrorCode.Unavailable,
                     $"group {GroupId}: the leader refused a read index ({status}); the read was not served, retry after a short back-off"));
                 break;
             default:

@@ -27,6 +27,7 @@ internal sealed partial class RaftGroup : IDisposable
     private TaskCompletionSource _stateChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ulong _knownLeader;
     private long _logBytes;
+    private int _waitingReaders;
 
     public RaftGroup(ulong groupId, RaftNode node, DurableRaftStorage storage, IKVDB engine, KvStateMachine stateMachine, int maxPendingReads)
     {
@@ -88,18 +89,20 @@ internal sealed partial class RaftGroup : IDisposable
     /// Joins the read round that starts next (creating it when none is waiting). Returns null when the group already has the
     /// maximum number of reads waiting. <paramref name="created"/> tells the caller to wake the event loop.
     /// </summary>
-    public ReadRound? JoinNextReadRound(out bool created)
+    public ReadRound? JoinNextReadRound(long nowTimestamp, out bool created)
     {
         lock (_gate)
         {
-            created = _nextRead is null;
-            _nextRead ??= new ReadRound();
-            if (_nextRead.Readers >= _maxPendingReads)
+            if (_waitingReaders >= _maxPendingReads)
             {
+                created = false;
                 return null;
             }
 
+            created = _nextRead is null;
+            _nextRead ??= new ReadRound(nowTimestamp);
             _nextRead.AddReader();
+            _waitingReaders++;
             return _nextRead;
         }
     }
@@ -188,21 +191,25 @@ internal sealed partial class RaftGroup : IDisposable
 
         _waiters.Clear();
         var error = new DkvException(DkvErrorCode.Unavailable, $"group {GroupId}: {reason}; the read was not served, retry it on another replica");
-        _outstandingRead?.Fail(error);
+        Finish(_outstandingRead, error);
         _outstandingRead = null;
         while (_confirmedReads.TryDequeue(out ReadRound? round))
         {
-            round.Fail(error);
+            Finish(round, error);
         }
 
         ReadRound? next;
+        TaskCompletionSource changed;
         lock (_gate)
         {
             next = _nextRead;
             _nextRead = null;
+            changed = _stateChanged;
+            _stateChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        next?.Fail(error);
+        Finish(next, error);
+        changed.TrySetResult(); // writes waiting for a leader look again and see the node stopped
     }
 
     /// <summary>Tracks the bytes of log the group holds after a batch persisted <paramref name="entries"/>.</summary>
@@ -232,6 +239,29 @@ internal sealed partial class RaftGroup : IDisposable
     }
 
     public void Dispose() => Engine.Dispose();
+
+    /// <summary>Completes (or fails, when <paramref name="error"/> is set) a round taken out of the join slot.</summary>
+    private void Finish(ReadRound? round, Exception? error)
+    {
+        if (round is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _waitingReaders -= round.Readers;
+        }
+
+        if (error is null)
+        {
+            round.Complete();
+        }
+        else
+        {
+            round.Fail(error);
+        }
+    }
 
     private long CountLogBytes()
     {

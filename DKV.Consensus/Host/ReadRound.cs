@@ -9,6 +9,14 @@ internal sealed class ReadRound
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _readers;
 
+    public ReadRound(long createdTimestamp)
+    {
+        CreatedTimestamp = createdTimestamp;
+    }
+
+    /// <summary>When the first reader joined (<see cref="TimeProvider.GetTimestamp"/>); the round fails after the request timeout.</summary>
+    public long CreatedTimestamp { get; }
+
     /// <summary>The context of the core request currently asking for this round (changes when the round is re-issued).</summary>
     public ulong Context { get; set; }
 

@@ -51,6 +51,9 @@ public sealed class KvStateMachine : IStateMachine
     /// <summary>The engine under this state machine.</summary>
     public IKVDB Engine => _engine;
 
+    /// <summary>Tests only: a planted defect that ignores client sessions, so retried writes apply again (none by default).</summary>
+    internal bool PlantedIgnoreSessions { get; init; }
+
     /// <summary>How many client sessions are remembered (for status and tests; read from the apply thread).</summary>
     public int SessionCount => _sessions.Count;
 
@@ -136,7 +139,7 @@ public sealed class KvStateMachine : IStateMachine
     private WriteResult ApplyCommand(in KvCommand command, ulong index)
     {
         _sessions.AdvanceTime(command.LeaderTimestampUtcTicks);
-        if (command.ClientId == 0 || command.Sequence == 0)
+        if (command.ClientId == 0 || command.Sequence == 0 || PlantedIgnoreSessions)
         {
             return new WriteResult(Execute(command, index), index);
         }

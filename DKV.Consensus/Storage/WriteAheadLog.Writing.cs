@@ -173,7 +173,9 @@ public sealed partial class WriteAheadLog
         WalSegment segment = CreateSegment(sequence);
         foreach (KeyValuePair<ulong, WalSnapshotMarker> marker in _writtenMarkers)
         {
-            WalRecordCodec.WriteMarker(batch, marker.Key, marker.Value);
+            // Repeated as a plain compaction point: replaying "replace the log" again here would drop the entries logged after
+            // the installed snapshot in earlier segments.
+            WalRecordCodec.WriteMarker(batch, marker.Key, marker.Value with { ReplacesLog = false });
         }
 
         foreach (KeyValuePair<ulong, Raft.HardState> state in _writtenHardStates)

@@ -89,6 +89,13 @@ public sealed record FaultProfile
     /// <summary>Probability that a client sends an operation to a random node instead of the node it last used (a load balancer).</summary>
     public double RandomTargetRate { get; init; } = 0.1;
 
+    /// <summary>
+    /// Run the product's storage and state machine: each node on <c>DurableRaftStorage</c> (write-ahead log and snapshot store on a
+    /// simulated file system) and the product <c>KvStateMachine</c> over Maple, with clients that retry a timed-out write under
+    /// the same session and sequence (at-most-once). Otherwise the simulator's own record disk and model state machine.
+    /// </summary>
+    public bool ProductionStack { get; init; }
+
     /// <summary>Concurrent clients.</summary>
     public int Clients { get; init; } = 4;
 
@@ -125,10 +132,11 @@ public sealed record FaultProfile
             MaxAppendBytes = random.Chance(0.3) ? 1 : random.Between(64, 64 * 1024),
             RandomTargetRate = random.Between(0.0, 0.5),
             Clients = random.Between(1, 8),
+            ProductionStack = random.Chance(0.5),
         };
     }
 
     /// <summary>One line for logs.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t preVote {PreVote} checkQuorum {CheckQuorum} drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms reorder {ReorderRate:P1} partition {PartitionRate:P2}/heal {HealRate:P1} (isolate leader {IsolateLeaderRate:P0}) crash {CrashRate:P2} (leader bias {LeaderCrashBias:P0}) crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients}");
+        $"election {ElectionTicks}t heartbeat {HeartbeatTicks}t preVote {PreVote} checkQuorum {CheckQuorum} drop {DropRate:P1} dup {DuplicateRate:P1} delay {DelayMinMs}+{DelayMeanMs:F1}ms reorder {ReorderRate:P1} partition {PartitionRate:P2}/heal {HealRate:P1} (isolate leader {IsolateLeaderRate:P0}) crash {CrashRate:P2} (leader bias {LeaderCrashBias:P0}) crashAfterVote {CrashAfterVoteRate:P1} crashBeforeAppend {CrashBeforeAppendRate:P1} maxDown {MaxDown} sync {SyncLatencyMs}ms snapshot/{SnapshotEveryEntries} tail {CompactionTailEntries} inflight {MaxInflightMessages} appendBytes {MaxAppendBytes} randomTarget {RandomTargetRate:P0} clients {Clients} stack {(ProductionStack ? "production" : "model")}");
 }

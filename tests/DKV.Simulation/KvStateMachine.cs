@@ -1,4 +1,6 @@
 using System.Text;
+using DKV.Consensus.Raft;
+using DKV.Core.Stores;
 using DKV.Testing.Linearizability.Models;
 
 namespace DKV.Simulation;
@@ -7,11 +9,34 @@ namespace DKV.Simulation;
 /// The replicated key-value state of one simulated node: keys to values, applied in log order. Deterministic (ordinal sorted keys),
 /// with a snapshot format the Raft core carries as opaque bytes.
 /// </summary>
-internal sealed class KvStateMachine
+internal sealed class KvStateMachine : ISimStateMachine
 {
     private readonly SortedDictionary<string, string> _data = new(StringComparer.Ordinal);
 
     public ulong AppliedIndex { get; private set; }
+
+    public byte[] Encode(ClientRequest request, long leaderTimestampUtcTicks) => KvCommand.Encode(request.Input);
+
+    public ulong Identity(ReadOnlySpan<byte> data) => KvCommand.Hash(data);
+
+    public WriteResult Apply(in LogEntry entry)
+    {
+        if (entry.Data.IsEmpty)
+        {
+            Skip(entry.Index);
+            return new WriteResult(false, entry.Index);
+        }
+
+        return new WriteResult(Apply(entry.Index, KvCommand.Decode(entry.Data.Span)), entry.Index);
+    }
+
+    public string? Get(string key, long nowUtcTicks) => Get(key);
+
+    public ulong ContentHash(IEnumerable<string> keys) => ContentHash();
+
+    public void Dispose()
+    {
+    }
 
     /// <summary>Applies one committed write and returns the applied flag the client sees.</summary>
     public bool Apply(ulong index, KvInput command)

@@ -11,23 +11,23 @@ namespace DKV.Simulation;
 internal sealed class SafetyMonitor(SimContext context)
 {
     private readonly Dictionary<ulong, ulong> _leaderOfTerm = [];
-    private readonly Dictionary<ulong, (ulong Term, ulong Hash, int Node)> _applied = [];
+    private readonly Dictionary<ulong, (ulong Term, ulong Hash, ulong Identity, int Node)> _applied = [];
     private readonly Dictionary<(ulong Index, ulong Term), ulong> _entryHashes = [];
     private readonly HashSet<(ulong Node, ulong Term)> _leadersChecked = [];
 
     /// <summary>The highest index any node applied.</summary>
     public ulong MaxApplied { get; private set; }
 
-    /// <summary>Committed entries seen so far (index → term, payload hash).</summary>
-    public bool TryGetApplied(ulong index, out ulong term, out ulong hash)
+    /// <summary>Committed entries seen so far (index → term, identity of the write; see <see cref="ISimStateMachine.Identity"/>).</summary>
+    public bool TryGetApplied(ulong index, out ulong term, out ulong identity)
     {
         bool found = _applied.TryGetValue(index, out var entry);
-        (term, hash) = (entry.Term, entry.Hash);
+        (term, identity) = (entry.Term, entry.Identity);
         return found;
     }
 
     /// <summary>State machine safety: every node applies the same entry at an index.</summary>
-    public void OnApplied(int node, in LogEntry entry)
+    public void OnApplied(int node, in LogEntry entry, ulong identity)
     {
         ulong hash = KvCommand.Hash(entry.Data.Span);
         if (_applied.TryGetValue(entry.Index, out var first))
@@ -39,7 +39,7 @@ internal sealed class SafetyMonitor(SimContext context)
         }
         else
         {
-            _applied[entry.Index] = (entry.Term, hash, node);
+            _applied[entry.Index] = (entry.Term, hash, identity, node);
             MaxApplied = Math.Max(MaxApplied, entry.Index);
         }
     }

@@ -6,6 +6,9 @@ namespace DKV.Simulation;
 /// A client: one operation at a time against some node. A redirect (definitely not applied) is retried at the hinted leader or
 /// another node; a timeout ends the operation with an unknown outcome (a write may still apply later; a read is dropped) and the
 /// client continues under a new logical id, as Jepsen does.
+/// With sessions (the production stack), every write carries the client's session and a sequence number, and a timed-out
+/// attempt is retried at another node with the same sequence until the operation's deadline: the state machine applies it at
+/// most once and answers every copy with the first outcome, which the history records as the operation's result.
 /// </summary>
 internal sealed class SimClient
 {
@@ -20,6 +23,10 @@ internal sealed class SimClient
     private KvInput _input;
     private long _requestId;
     private long _operationDeadline;
+    private readonly bool _sessions;
+    private ulong _sequence;
+    private long _firstRequestId;
+    private bool _attemptTimedOut;
 
     public SimClient(int address, int nodes, SimContext context, SimNetwork network, Workload workload, SimRandom random)
     {
@@ -31,11 +38,16 @@ internal sealed class SimClient
         _random = random;
         _logicalId = workload.NewLogicalClient();
         _target = random.Between(1, nodes);
+        _sessions = context.Profile.ProductionStack;
     }
 
     public int Address { get; }
 
     public bool Busy => _handle >= 0;
+
+    private bool UsesSession => _sessions && !_input.IsRead;
+
+    private ulong SessionId => (ulong)Address;
 
     private long AttemptTimeoutMs => 10L * _context.Profile.ElectionTicks * _context.Profile.TickMs;
 
@@ -56,6 +68,13 @@ internal sealed class SimClient
 
         _handle = _workload.History.Call(_logicalId, _input, _context.Now);
         _operationDeadline = _context.Now + (3 * AttemptTimeoutMs);
+        _attemptTimedOut = false;
+        _firstRequestId = _requestId + 1;
+        if (_sessions && !_input.IsRead)
+        {
+            _sequence++;
+        }
+
         Send();
     }
 
@@ -71,6 +90,15 @@ internal sealed class SimClient
     {
         if (requestId != _requestId || !Busy)
         {
+            return;
+        }
+
+        if (UsesSession && _context.Now < _operationDeadline)
+        {
+            // Same session and sequence at another node: if the first attempt applied, this one only fetches its outcome.
+            _attemptTimedOut = true;
+            _target = (_target % _nodes) + 1;
+            Send();
             return;
         }
 
@@ -93,7 +121,9 @@ internal sealed class SimClient
 
     public void OnResponse(ClientResponse response)
     {
-        if (response.RequestId != _requestId || !Busy)
+        bool current = response.RequestId == _requestId
+            || (UsesSession && !response.Redirect && response.RequestId >= _firstRequestId);
+        if (!current || !Busy)
         {
             return;
         }
@@ -108,7 +138,8 @@ internal sealed class SimClient
         _workload.History.Return(_handle, response.Output, _context.Now);
         if (!_input.IsRead)
         {
-            _workload.Acknowledged.Add((response.Index, response.Term, KvCommand.Hash(KvCommand.Encode(_input))));
+            ulong identity = _sessions ? ProductionStateMachine.SessionIdentity(SessionId, _sequence) : KvCommand.Hash(KvCommand.Encode(_input));
+            _workload.Acknowledged.Add((response.Index, response.Term, identity));
         }
 
         _handle = -1;
@@ -119,6 +150,17 @@ internal sealed class SimClient
     private void Redirected(int hint)
     {
         _requestId++;
+        if (_context.Now >= _operationDeadline && _attemptTimedOut)
+        {
+            // An earlier attempt timed out and may still apply: the outcome is unknown.
+            _workload.History.Unknown(_handle, KvOutput.Unknown);
+            _workload.NoteUnknown(_input.Key);
+            _handle = -1;
+            _logicalId = _workload.NewLogicalClient();
+            ScheduleNext(_random.Next(5));
+            return;
+        }
+
         if (_context.Now >= _operationDeadline)
         {
             // Every attempt was definitely refused: the operation never happened.
@@ -136,7 +178,10 @@ internal sealed class SimClient
     private void Send()
     {
         _requestId++;
-        _network.SendClient(Address, _target, new ClientRequest(Address, _requestId, _input));
+        var request = UsesSession
+            ? new ClientRequest(Address, _requestId, _input, SessionId, _sequence, AcknowledgedBelow: _sequence)
+            : new ClientRequest(Address, _requestId, _input);
+        _network.SendClient(Address, _target, request);
         _context.Schedule(_context.Now + AttemptTimeoutMs, new SimEvent(SimEventKind.ClientTimeout, Address, _requestId, 0, null));
     }
 }

@@ -18,6 +18,12 @@ internal sealed class SimContext(FaultProfile profile, TraceHash trace)
 
     public int QueueLength => _queue.Count;
 
+    /// <summary>Session writes answered with an earlier copy's outcome (retries the state machine did not apply again).</summary>
+    public int Deduplicated { get; set; }
+
+    /// <summary>Tests only: see <see cref="SimOptions.PlantSessionBug"/>.</summary>
+    public bool PlantSessionBug { get; init; }
+
     public void Schedule(long time, SimEvent simEvent)
     {
         if (time < Now)

@@ -1,5 +1,7 @@
 using DKV.Consensus.Raft;
+using DKV.Consensus.StateMachine;
 using DKV.Consensus.Storage;
+using DKV.Core.Stores;
 using DKV.Testing.Linearizability.Models;
 
 namespace DKV.Simulation;
@@ -8,6 +10,8 @@ namespace DKV.Simulation;
 /// One simulated server: the real Raft core, a simulated disk, the key-value state machine, and a node loop that for each ready
 /// batch writes the hard state and entries to disk, waits for the fsync, then sends messages, applies committed entries, serves
 /// reads and advances. A crash loses what was not synced; a restart rebuilds the core from what was.
+/// With <see cref="FaultProfile.ProductionStack"/> the disk is the product's write-ahead log and snapshot store on a simulated
+/// file system and the state machine is the product's (with client sessions) over the Maple engine.
 /// </summary>
 internal sealed class SimNode
 {
@@ -16,12 +20,11 @@ internal sealed class SimNode
     private readonly SafetyMonitor _monitor;
     private readonly SimRandom _random;
     private readonly RaftConfig _config;
-    private readonly SimDisk _disk = new();
+    private readonly ISimNodeStorage _disk;
     private readonly Dictionary<ulong, (ulong Term, ClientRequest Request)> _pendingWrites = [];
     private readonly Dictionary<ulong, ClientRequest> _pendingReads = [];
     private readonly List<(ulong Index, ClientRequest Request)> _confirmedReads = [];
     private RaftNode? _raft;
-    private MemoryRaftStorage _storage = new();
     private Ready? _syncing;
     private ulong _readCounter;
     private ulong _lastCommit;
@@ -36,7 +39,18 @@ internal sealed class SimNode
         _network = network;
         _monitor = monitor;
         _random = random;
+        _disk = context.Profile.ProductionStack ? new WalNodeStorage(random.NextUInt64()) : new SimDiskStorage();
+        StateMachine = NewStateMachine();
     }
+
+    /// <summary>
+    /// The session bounds of the product state machine in the simulator: few results per session, so that bound is exercised;
+    /// more sessions than clients, because a dropped session forgets its outcomes (documented on <c>KvStateMachine.Apply</c>).
+    /// </summary>
+    public static KvSessionOptions SessionOptions { get; } = new() { MaxResultsPerSession = 4, MaxSessions = 16 };
+
+    /// <summary>The simulator's epoch: simulated time 0 as UTC ticks (the leader timestamp of an entry proposed at Now).</summary>
+    public static long EpochUtcTicks { get; } = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
     public int Id { get; }
 
@@ -47,9 +61,11 @@ internal sealed class SimNode
 
     public RaftNode Raft => _raft ?? throw new InvalidOperationException($"node {Id} is down");
 
-    public IRaftLogReader Storage => _storage;
+    public IRaftLogReader Storage => _disk.Reader;
 
-    public KvStateMachine StateMachine { get; private set; } = new();
+    public ISimStateMachine StateMachine { get; private set; }
+
+    private long NowUtcTicks => EpochUtcTicks + (_context.Now * TimeSpan.TicksPerMillisecond);
 
     public bool IsSyncing => _syncing is not null;
 
@@ -64,15 +80,21 @@ internal sealed class SimNode
     /// <summary>Boots from what the disk holds: the snapshot restores the state machine, the core replays committed entries after it.</summary>
     public void Start()
     {
-        _storage = _disk.Recover();
-        StateMachine = new KvStateMachine();
-        if (_storage.Snapshot is { } snapshot)
+        ulong repaired = _disk.Recover();
+        if (repaired != 0)
+        {
+            _context.Trace.Add(0x7EA2UL ^ repaired);
+        }
+
+        StateMachine.Dispose();
+        StateMachine = NewStateMachine();
+        if (_disk.Reader.Snapshot is { } snapshot)
         {
             StateMachine.Load(snapshot.Data, snapshot.Metadata.Index);
         }
 
         _lastSnapshotIndex = StateMachine.AppliedIndex;
-        _raft = new RaftNode(_config, _storage, new SeededRandomSource(_random.NextUInt64()));
+        _raft = new RaftNode(_config, _disk.Reader, new SeededRandomSource(_random.NextUInt64()));
         _lastCommit = _raft.CommitIndex;
         _lastTerm = _raft.Term;
         IsUp = true;
@@ -83,7 +105,7 @@ internal sealed class SimNode
     /// <summary>Stops the node: unsynced writes are lost (a prefix may survive, the next record torn); in-flight requests vanish.</summary>
     public int Crash()
     {
-        int lost = _disk.Crash(_random);
+        int lost = _disk.Crash(_random, _syncing);
         IsUp = false;
         Incarnation++;
         Crashes++;
@@ -162,7 +184,7 @@ internal sealed class SimNode
         else
         {
             // A follower refuses (NotLeader/NoLeader) without taking the entry: the client is redirected, nothing was applied.
-            ProposeResult result = raft.Propose(KvCommand.Encode(request.Input));
+            ProposeResult result = raft.Propose(StateMachine.Encode(request, NowUtcTicks));
             if (result.IsAccepted)
             {
                 _pendingWrites[result.Index] = (result.Term, request);
@@ -193,34 +215,11 @@ internal sealed class SimNode
         }
     }
 
-    private bool WriteToDisk(Ready ready)
-    {
-        bool wrote = false;
-        if (ready.Snapshot is not null)
-        {
-            _disk.Write(new DiskRecord(null, null, ready.Snapshot, null));
-            wrote = true;
-        }
-
-        if (!ready.Entries.IsEmpty)
-        {
-            _disk.Write(new DiskRecord(ready.Entries.ToArray(), null, null, null));
-            wrote = true;
-        }
-
-        if (ready.HardState is { } hard)
-        {
-            _disk.Write(new DiskRecord(null, hard, null, null));
-            wrote = true;
-        }
-
-        return wrote;
-    }
+    private bool WriteToDisk(Ready ready) => _disk.Write(ready);
 
     private void Complete(Ready ready)
     {
-        _disk.Sync();
-        _storage.Persist(ready);
+        _disk.Complete(ready);
         _monitor.OnPersisted(Id, ready.Entries.Span);
         LogChanged |= !ready.Entries.IsEmpty || ready.Snapshot is not null;
         if (!ready.Entries.IsEmpty)
@@ -306,7 +305,7 @@ internal sealed class SimNode
         List<ulong>? refused = null;
         foreach ((ulong index, (ulong term, _)) in _pendingWrites)
         {
-            if (_storage.TryGetTerm(index, out ulong stored) && stored != term)
+            if (_disk.Reader.TryGetTerm(index, out ulong stored) && stored != term)
             {
                 (refused ??= []).Add(index);
             }
@@ -328,24 +327,34 @@ internal sealed class SimNode
                 _monitor.Fail($"node {Id} was handed committed entry {entry.Index} after applying {StateMachine.AppliedIndex} (gap or repeat)");
             }
 
-            _monitor.OnApplied(Id, entry);
-            bool applied = false;
-            if (entry.Data.IsEmpty)
+            _monitor.OnApplied(Id, entry, StateMachine.Identity(entry.Data.Span));
+            WriteResult result = StateMachine.Apply(entry);
+            if (result.Index != 0 && result.Index != entry.Index)
             {
-                StateMachine.Skip(entry.Index);
+                _context.Deduplicated++;
             }
-            else
-            {
-                applied = StateMachine.Apply(entry.Index, KvCommand.Decode(entry.Data.Span));
-            }
-
             if (_pendingWrites.Remove(entry.Index, out var pending))
             {
-                bool ours = pending.Term == entry.Term;
-                Respond(pending.Request, ours
-                    ? new ClientResponse(pending.Request.RequestId, false, 0, KvOutput.Done(applied), entry.Index, entry.Term)
-                    : new ClientResponse(pending.Request.RequestId, true, 0, default, 0, 0));
+                RespondApplied(pending.Request, pending.Term == entry.Term, entry, result);
             }
+        }
+    }
+
+    /// <summary>
+    /// Answers the client whose proposal sat at <paramref name="entry"/>'s index. Another entry there: definitely not applied
+    /// (redirect). Index 0 from a session write: its outcome is no longer known, so no answer (the client times out or retries).
+    /// A duplicate of an earlier copy answers with the first copy's outcome and index, whose term this node may not know (0).
+    /// </summary>
+    private void RespondApplied(ClientRequest request, bool ours, in LogEntry entry, WriteResult result)
+    {
+        if (!ours)
+        {
+            Respond(request, new ClientResponse(request.RequestId, true, 0, default, 0, 0));
+        }
+        else if (result.Index != 0)
+        {
+            ulong term = result.Index == entry.Index ? entry.Term : 0;
+            Respond(request, new ClientResponse(request.RequestId, false, 0, KvOutput.Done(result.Applied), result.Index, term));
         }
     }
 
@@ -359,23 +368,25 @@ internal sealed class SimNode
                 continue;
             }
 
-            string? value = StateMachine.Get(request.Input.Key);
+            string? value = StateMachine.Get(request.Input.Key, NowUtcTicks);
             Respond(request, new ClientResponse(request.RequestId, false, 0, value is null ? KvOutput.NotFound : KvOutput.Found(value), index, 0));
             _confirmedReads.RemoveAt(i--);
         }
     }
 
+    private ISimStateMachine NewStateMachine() =>
+        _context.Profile.ProductionStack ? new ProductionStateMachine(SessionOptions, _context.PlantSessionBug) : new KvStateMachine();
+
     private void MaybeCompact()
     {
         ulong applied = StateMachine.AppliedIndex;
-        if (applied < _lastSnapshotIndex + (ulong)_context.Profile.SnapshotEveryEntries || _syncing is not null || _disk.VolatileCount > 0)
+        if (applied < _lastSnapshotIndex + (ulong)_context.Profile.SnapshotEveryEntries || _syncing is not null || !_disk.CanCompact)
         {
             return;
         }
 
         CompactionPlan plan = Raft.Compact(applied, StateMachine.Save());
-        _disk.WriteSynced(new DiskRecord(null, null, null, plan));
-        _storage.Compact(plan);
+        _disk.Compact(plan);
         _lastSnapshotIndex = applied;
     }
 }

@@ -17,6 +17,12 @@ public sealed record SimOptions
     /// <summary>Fault profile; null draws one from the seed.</summary>
     public FaultProfile? Profile { get; init; }
 
+    /// <summary>Forces the storage and state-machine stack (see <see cref="FaultProfile.ProductionStack"/>); null keeps the profile's.</summary>
+    public bool? ProductionStack { get; init; }
+
+    /// <summary>Tests only: the product state machine ignores client sessions (retried writes apply again), a planted bug.</summary>
+    public bool PlantSessionBug { get; init; }
+
     /// <summary>Changes each node's Raft configuration (tests plant bugs through it); null leaves it as built.</summary>
     public Func<RaftConfig, RaftConfig>? ConfigureNode { get; init; }
 

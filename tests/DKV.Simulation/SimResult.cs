@@ -25,10 +25,14 @@ public sealed record SimResult(
     int Crashes,
     FaultProfile Profile)
 {
+    /// <summary>Session writes answered with an earlier copy's outcome instead of being applied again (production stack).</summary>
+    public int Deduplicated { get; init; }
+
     /// <summary>True when no check failed.</summary>
     public bool Passed => Violation is null;
 
     /// <summary>The command that replays this seed.</summary>
     public string ReplayCommand => $"dotnet run --project tests/DKV.Simulation -c Release -- sim --seeds 1 --start-seed {Seed} --nodes {Nodes}"
-        + (OperationBudget == 500 ? string.Empty : $" --ops {OperationBudget}");
+        + (OperationBudget == 500 ? string.Empty : $" --ops {OperationBudget}")
+        + $" --stack {(Profile.ProductionStack ? "production" : "model")}";
 }

@@ -123,18 +123,20 @@ public sealed partial class Simulator
 
     private string? FinalChecks()
     {
-        ulong content = _nodes[0].StateMachine.ContentHash();
+        ulong content = _nodes[0].StateMachine.ContentHash(_workload.AllKeys);
         foreach (SimNode node in _nodes)
         {
-            if (node.StateMachine.ContentHash() != content)
+            if (node.StateMachine.ContentHash(_workload.AllKeys) != content)
             {
                 return $"state divergence: node {node.Id} and node 1 applied through {node.StateMachine.AppliedIndex} but hold different data";
             }
         }
 
-        foreach ((ulong index, ulong term, ulong hash) in _workload.Acknowledged)
+        foreach ((ulong index, ulong term, ulong identity) in _workload.Acknowledged)
         {
-            if (!_monitor.TryGetApplied(index, out ulong appliedTerm, out ulong appliedHash) || appliedTerm != term || appliedHash != hash)
+            // Term 0: a retried session write answered with its first copy's index, whose term the answering node did not know.
+            if (!_monitor.TryGetApplied(index, out ulong appliedTerm, out ulong appliedIdentity) || (term != 0 && appliedTerm != term)
+                || appliedIdentity != identity)
             {
                 return $"durability: the write acknowledged at (index {index}, term {term}) is not the entry committed there";
             }

@@ -30,7 +30,12 @@ public sealed partial class Simulator
         _options = options;
         var root = new SimRandom(options.Seed);
         Profile = options.Profile ?? FaultProfile.Draw(root.Fork(), options.Nodes);
-        _context = new SimContext(Profile, new TraceHash());
+        if (options.ProductionStack is bool production)
+        {
+            Profile = Profile with { ProductionStack = production };
+        }
+
+        _context = new SimContext(Profile, new TraceHash()) { PlantSessionBug = options.PlantSessionBug };
         _faults = root.Fork();
         _network = new SimNetwork(_context, root.Fork(), options.Nodes);
         _monitor = new SafetyMonitor(_context);
@@ -90,7 +95,10 @@ public sealed partial class Simulator
             unknown = ops.Count(o => o.IsPending);
         }
 
-        return new SimResult(_options.Seed, _options.Nodes, _options.Operations, violation, _context.Trace.Value, _context.Trace.Count, _context.Now, operations, unknown, _nodes.Sum(n => n.Crashes), Profile);
+        return new SimResult(_options.Seed, _options.Nodes, _options.Operations, violation, _context.Trace.Value, _context.Trace.Count, _context.Now, operations, unknown, _nodes.Sum(n => n.Crashes), Profile)
+        {
+            Deduplicated = _context.Deduplicated,
+        };
     }
 
     private RaftConfig NodeConfig(int id, ulong[] voters)

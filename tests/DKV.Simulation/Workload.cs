@@ -35,10 +35,13 @@ internal sealed class Workload
 
     public History<KvInput, KvOutput> History { get; } = new();
 
-    /// <summary>Acknowledged writes: where they sit in the log.</summary>
-    public List<(ulong Index, ulong Term, ulong Hash)> Acknowledged { get; } = [];
+    /// <summary>Acknowledged writes: where they sit in the log (term 0 = not known to the answering node) and their identity.</summary>
+    public List<(ulong Index, ulong Term, ulong Identity)> Acknowledged { get; } = [];
 
     public int Issued { get; private set; }
+
+    /// <summary>Every key ever used, in creation order.</summary>
+    public IReadOnlyCollection<string> AllKeys => _usage.Keys;
 
     public bool Exhausted => _remaining == 0;
 

@@ -1,9 +1,12 @@
 using DKV.Consensus.Host;
+using DKV.Consensus.Peers;
 using DKV.Consensus.Raft;
 using DKV.Consensus.Storage;
 using DKV.Core.Consensus;
 using DKV.Core.Stores;
 using DKV.Engines.Maple;
+using DKV.Consensus.Tests.Peers;
+using DKV.Testing.Consensus;
 
 namespace DKV.Consensus.Tests.Host;
 
@@ -16,23 +19,29 @@ public sealed class HostCluster : IAsyncDisposable
     private readonly IConsensusNode?[] _nodes;
     private readonly Func<ConsensusNodeOptions, ConsensusNodeOptions> _configure;
 
-    private HostCluster(int size, Func<ConsensusNodeOptions, ConsensusNodeOptions>? configure)
+    private readonly PeerProxy[]? _proxies;
+
+    private HostCluster(int size, Func<ConsensusNodeOptions, ConsensusNodeOptions>? configure, bool tcp)
     {
         _nodes = new IConsensusNode?[size];
         _configure = configure ?? (o => o);
-        Members = [.. Enumerable.Range(1, size).Select(i => new ClusterMember($"node-{i}", 1000 + (ulong)i, $"127.0.0.1:{7000 + i}"))];
+        // Over TCP every replica listens on a free port and is reached through a proxy whose address is known up front.
+        _proxies = tcp ? [.. Enumerable.Range(0, size).Select(_ => new PeerProxy())] : null;
+        Members = [.. Enumerable.Range(1, size).Select(i => new ClusterMember(
+            $"node-{i}", 1000 + (ulong)i, _proxies is null ? $"127.0.0.1:{7000 + i}" : _proxies[i - 1].Address))];
     }
 
-    public InMemoryPeerHub Hub { get; } = new();
+    public LoopbackPeerHub Hub { get; } = new();
 
     public IReadOnlyList<ClusterMember> Members { get; }
 
     public int Size => _nodes.Length;
 
     /// <summary>Starts a cluster of <paramref name="size"/> replicas, of which the first <paramref name="running"/> are started.</summary>
-    public static async Task<HostCluster> StartAsync(int size = 3, Func<ConsensusNodeOptions, ConsensusNodeOptions>? configure = null, int? running = null)
+    public static async Task<HostCluster> StartAsync(
+        int size = 3, Func<ConsensusNodeOptions, ConsensusNodeOptions>? configure = null, int? running = null, bool tcp = false)
     {
-        var cluster = new HostCluster(size, configure);
+        var cluster = new HostCluster(size, configure, tcp);
         try
         {
             for (int i = 0; i < (running ?? size); i++)
@@ -71,8 +80,21 @@ public sealed class HostCluster : IAsyncDisposable
 
     public async Task StartNodeAsync(int index)
     {
-        var factory = new RaftConsensusFactory(o => Hub.Create(o.LocalId), PhysicalWalFileSystem.Instance);
-        _nodes[index] = await factory.StartAsync(OptionsFor(index));
+        if (_proxies is null)
+        {
+            var factory = new RaftConsensusFactory(o => Hub.Create(o.LocalId), PhysicalWalFileSystem.Instance);
+            _nodes[index] = await factory.StartAsync(OptionsFor(index));
+            return;
+        }
+
+        TcpPeerNetwork? network = null;
+        var tcpFactory = new RaftConsensusFactory(o => network = new TcpPeerNetwork(o), PhysicalWalFileSystem.Instance);
+        ConsensusNodeOptions options = OptionsFor(index);
+        _nodes[index] = await tcpFactory.StartAsync(options with
+        {
+            Settings = new Dictionary<string, string>(options.Settings) { ["listen-address"] = "127.0.0.1:0" },
+        });
+        _proxies[index].Target = network!.BoundAddress;
     }
 
     public async Task StopNodeAsync(int index)
@@ -119,6 +141,11 @@ public sealed class HostCluster : IAsyncDisposable
         for (int i = 0; i < _nodes.Length; i++)
         {
             await StopNodeAsync(i);
+        }
+
+        foreach (PeerProxy proxy in _proxies ?? [])
+        {
+            await proxy.DisposeAsync();
         }
 
         if (Directory.Exists(_root))

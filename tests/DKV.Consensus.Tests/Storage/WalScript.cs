@@ -45,6 +45,14 @@ internal static class WalScript
                 snapshot[group] = index;
                 script.Add(new Step(false, group, null, [], new WalSnapshotMarker(index, term, keep, false)));
             }
+            else if (roll < 39)
+            {
+                // A snapshot installed from a leader, beyond this log: it replaces the whole log.
+                ulong index = last[group] + 1 + (ulong)random.NextInt(5);
+                snapshot[group] = index;
+                last[group] = index;
+                script.Add(new Step(false, group, null, [], new WalSnapshotMarker(index, term, index + 1, true)));
+            }
             else
             {
                 ulong from = last[group] + 1;
@@ -79,7 +87,7 @@ internal static class WalScript
             markers.TryAdd(step.Group, null);
             if (applied < records && step.Marker is { } marker)
             {
-                log.RemoveAll(e => e.Index < marker.FirstKeptIndex);
+                log.RemoveAll(e => marker.ReplacesLog || e.Index < marker.FirstKeptIndex);
                 markers[step.Group] = marker;
                 applied++;
                 continue;
@@ -117,5 +125,5 @@ internal static class WalScript
             : Describe(group, null, null, []);
 
     private static string Describe(ulong group, HardState? state, WalSnapshotMarker? marker, IReadOnlyList<LogEntry> entries) =>
-        $"g{group} hs={state} snap={marker} log={WalTestData.Describe(entries)}";
+        $"g{group} hs={state} snap={(marker is { } m ? $"{m.Index}@{m.Term} keep {m.FirstKeptIndex}" : "none")} log={WalTestData.Describe(entries)}";
 }
