@@ -9,4 +9,4 @@ set ylabel 'µs'
 set yrange [0:*]
 set format y '%.0f'
 set grid ytics
-plot for [i=2:13] 'p99.dat' using i:xtic(1) title columnheader(i)
+plot for [i=2:17] 'p99.dat' using i:xtic(1) title columnheader(i)
