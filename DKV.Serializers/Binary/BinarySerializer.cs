@@ -10,7 +10,8 @@ namespace DKV.Serializers.Binary;
 
 /// <summary>
 /// The compact binary format (<c>binary</c>): a type byte, a presence-flag byte, then only the present fields, little-endian.
-/// Exact layout in docs/serializers.md. Serializing allocates nothing; deserializing allocates only the key string and byte fields.
+/// Exact layout in docs/serializers.md. Serializing allocates nothing; deserializing allocates only the key and error strings and
+/// one array that holds the value and the meta (both read-only views of it).
 /// </summary>
 /// <remarks>
 /// The error field is a code byte and a text whose length <c>0xFFFFFFFF</c> means null text, so a code without text and an
