@@ -1,6 +1,8 @@
 // dKV.NET build script. `dotnet tool restore && dotnet cake --target=<Target>`.
-// Targets: Build, Test (everything CI runs), Bench (BenchmarkDotNet suites), BenchMatrix (dkv kv perf over transports x serializers),
-// ClusterFaults (long cluster fault tests), Sim (simulator seeds), Check (one history file).
+// Targets: Build, Test (everything CI runs), Bench (dkv kv perf against servers it starts: one node per transport x serializer and a
+// 3-node cluster; CSVs, summary, charts), BenchPeers (the same workload against Redis and a 3-node etcd), Micro (BenchmarkDotNet suites),
+// ClusterFaults (long cluster fault tests), Sim (simulator seeds), Check (one history file). The benchmark targets live in benchmarks/cake/.
+#load "benchmarks/cake/bench.cake"
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
@@ -87,68 +89,6 @@ Task("Test")
     }
 });
 
-Task("Bench")
-    .Description("Runs the BenchmarkDotNet suites (pass --filter='*Maple*' to narrow).")
-    .Does(() =>
-{
-    var filter = Argument("filter", "*");
-    Run("dotnet", $"run -c Release --project benchmarks/DKV.Benchmarks -- --filter \"{filter}\" --join");
-});
-
-Task("BenchMatrix")
-    .Description("Starts a single-node lstore server per transport (tcp, unix) x serializer (binary, msgpack, memorypack, json), runs dkv kv perf --csv "
-        + "against each with the same settings, stops it, and writes benchmarks/results/<date>/ (CSVs, summary.md, charts). "
-        + "--duration=3s --warmup=1s --threads=10 --connections=2.")
-    .Does(() =>
-{
-    string duration = Argument("duration", "3s");
-    string warmup = Argument("warmup", "1s");
-    int threads = Argument("threads", 10);
-    int connections = Argument("connections", 2);
-    Run("dotnet", "build DKV.Cli -c Release --nologo -v q");
-    string dkv = MakeAbsolute(File("DKV.Cli/bin/Release/net10.0/dkv.dll")).FullPath;
-    var outDir = MakeAbsolute(Directory($"benchmarks/results/{DateTime.UtcNow:yyyy-MM-dd}"));
-    EnsureDirectoryExists(outDir);
-    var summary = new List<string>();
-    foreach (string transport in new[] { "tcp", "unix" })
-    {
-        foreach (string serializer in new[] { "binary", "msgpack", "memorypack", "json" })
-        {
-            string name = $"{transport}-{serializer}";
-            string csv = outDir.CombineWithFilePath($"{name}.csv").FullPath;
-            string endpoint = transport == "unix" ? System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dkv-bench-{Guid.NewGuid():N}.sock") : "127.0.0.1:0";
-            using var server = StartServer(dkv, $"serve --shards 100=lstore --transport {transport} --serializer {serializer} --transport-endpoint {endpoint}", out string bound);
-            try
-            {
-                Information($"{name}: serving on {bound} (pid {server.Id})");
-                Run("dotnet", $"\"{dkv}\" kv perf --transport {transport} --serializer {serializer} --endpoints {bound} --duration {duration} "
-                    + $"--warmup {warmup} --threads {threads} --connections {connections} --shard-type lstore --csv \"{csv}\"");
-                long peakKb = PeakRssKb(server.Id);
-                foreach (string line in System.IO.File.ReadAllLines(csv).Skip(1))
-                {
-                    summary.Add($"{line},{peakKb}");
-                }
-            }
-            finally
-            {
-                if (!server.HasExited)
-                {
-                    server.Kill(entireProcessTree: true);
-                    server.WaitForExit(20_000);
-                }
-
-                if (transport == "unix" && System.IO.File.Exists(endpoint))
-                {
-                    System.IO.File.Delete(endpoint);
-                }
-            }
-        }
-    }
-
-    WriteSummary(outDir, summary, $"duration {duration}, warm-up {warmup}, {threads} threads, {connections} connections per endpoint, {Environment.ProcessorCount} cores");
-    Chart(outDir, summary);
-});
-
 Task("ClusterFaults")
     .Description("Runs the cluster fault tests (real dkv serve processes) longer than CI does: --rounds=5 (faults per scenario), "
         + "--load-seconds=10 (load between faults), --seed=N (replay a workload; random and printed when unset), --filter=<extra dotnet test filter>.")
@@ -220,109 +160,6 @@ void Run(string tool, string arguments, DirectoryPath workingDirectory = null)
     {
         throw new Exception($"'{tool} {arguments}' exited with {exit}");
     }
-}
-
-// Starts `dotnet dkv.dll ARGS` and waits (60 s at most) for its "serving <transport> on <endpoint> with serializer" line.
-System.Diagnostics.Process StartServer(string dkv, string arguments, out string endpoint)
-{
-    var info = new System.Diagnostics.ProcessStartInfo("dotnet", $"\"{dkv}\" {arguments}")
-    {
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-    };
-    var process = System.Diagnostics.Process.Start(info);
-    var serving = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-    System.Diagnostics.DataReceivedEventHandler onLine = (_, e) =>
-    {
-        var match = e.Data is null ? null : System.Text.RegularExpressions.Regex.Match(e.Data, @"serving \S+ on (?<endpoint>\S+) with serializer");
-        if (match is { Success: true })
-        {
-            serving.TrySetResult(match.Groups["endpoint"].Value);
-        }
-    };
-    process.OutputDataReceived += onLine;
-    process.ErrorDataReceived += onLine;
-    process.BeginOutputReadLine();
-    process.BeginErrorReadLine();
-    if (!serving.Task.Wait(TimeSpan.FromSeconds(60)))
-    {
-        process.Kill(entireProcessTree: true);
-        throw new Exception($"dkv {arguments} did not start serving within 60 s");
-    }
-
-    endpoint = serving.Task.Result;
-    return process;
-}
-
-// Peak resident set size (VmHWM) of a live process, in KB; 0 where /proc is not available.
-long PeakRssKb(int pid)
-{
-    string status = $"/proc/{pid}/status";
-    if (!System.IO.File.Exists(status))
-    {
-        return 0;
-    }
-
-    string line = System.IO.File.ReadAllLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:")) ?? "VmHWM: 0 kB";
-    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-}
-
-// summary.md: one table row per transport x serializer x benchmark (rows are the perf CSV columns plus peak_rss_kb).
-void WriteSummary(DirectoryPath outDir, List<string> rows, string settings)
-{
-    var md = new List<string>
-    {
-        $"# dkv kv perf matrix, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC",
-        string.Empty,
-        $"Single-node lstore server per transport x serializer; {settings}. Latencies in microseconds; peak RSS of the server process.",
-        string.Empty,
-        "![ops/s](ops.svg)",
-        string.Empty,
-        "| transport | serializer | benchmark | ops/s | p50 | p99 | p99.9 | max | errors | server peak RSS (MB) |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    };
-    foreach (var c in rows.Select(r => r.Split(',')))
-    {
-        md.Add($"| {c[10]} | {c[11]} | {c[0]} | {double.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture):F0} | {c[2]} | {c[4]} | {c[5]} | {c[6]} | {c[7]} | {long.Parse(c[17]) / 1024.0:F0} |");
-    }
-
-    System.IO.File.WriteAllLines(outDir.CombineWithFilePath("summary.md").FullPath, md);
-}
-
-// ops.svg: ops/s per benchmark (clusters) for each transport x serializer (bars), drawn by gnuplot (installed from Debian if missing).
-void Chart(DirectoryPath outDir, List<string> rows)
-{
-    if (StartProcess("sh", new ProcessSettings { Arguments = "-c \"command -v gnuplot\"" }) != 0)
-    {
-        Run("apt-get", "install -y --no-install-recommends gnuplot-nox");
-    }
-
-    var cells = rows.Select(r => r.Split(',')).ToList();
-    var configs = cells.Select(c => $"{c[10]}-{c[11]}").Distinct().ToList();
-    var benchmarks = cells.Select(c => c[0]).Distinct().ToList();
-    var data = new List<string> { "benchmark " + string.Join(' ', configs) };
-    foreach (string b in benchmarks)
-    {
-        data.Add(b + " " + string.Join(' ', configs.Select(cfg => cells.FirstOrDefault(c => c[0] == b && $"{c[10]}-{c[11]}" == cfg)?[1] ?? "0")));
-    }
-
-    System.IO.File.WriteAllLines(outDir.CombineWithFilePath("ops.dat").FullPath, data);
-    System.IO.File.WriteAllLines(outDir.CombineWithFilePath("ops.gp").FullPath, new[]
-    {
-        "set terminal svg size 1100,500 dynamic background rgb 'white'",
-        "set output 'ops.svg'",
-        "set title 'dkv kv perf: operations per second (single node, lstore)'",
-        "set style data histograms",
-        "set style histogram clustered gap 1",
-        "set style fill solid 0.8 border -1",
-        "set key outside right top",
-        "set ylabel 'ops/s'",
-        "set yrange [0:*]",
-        "set grid ytics",
-        $"plot for [i=2:{configs.Count + 1}] 'ops.dat' using i:xtic(1) title columnheader(i)",
-    });
-    Run("gnuplot", "ops.gp", outDir);
 }
 
 bool NativeLibraryPresent(string soname)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text.Unicode;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
 using DKV.Core.Serialization;
@@ -9,7 +10,8 @@ namespace DKV.Serializers.Binary;
 
 /// <summary>
 /// The compact binary format (<c>binary</c>): a type byte, a presence-flag byte, then only the present fields, little-endian.
-/// Exact layout in docs/serializers.md. Serializing allocates nothing; deserializing allocates only the key string and byte fields.
+/// Exact layout in docs/serializers.md. Serializing allocates nothing; deserializing allocates only the key and error strings and
+/// one array that holds the value and the meta (both read-only views of it).
 /// </summary>
 /// <remarks>
 /// The error field is a code byte and a text whose length <c>0xFFFFFFFF</c> means null text, so a code without text and an
@@ -30,141 +32,107 @@ public sealed class BinarySerializer : IRpcSerializer
 
     private const string Format = "binary";
     private const uint NullLength = uint.MaxValue;
+    private const int ExactCountMinChars = 1024;
 
     public string Name => SerializerName;
 
     public void Serialize(in Message message, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        byte flags = 0;
-        int size = 2;
-        int keyBytes = 0;
-        int errorBytes = 0;
-        if (message.Key is { } key)
-        {
-            flags |= FlagKey;
-            keyBytes = StrictUtf8.GetByteCount(key, Format, "key");
-            size += 4 + keyBytes;
-        }
-
+        string? key = message.Key;
+        string? error = message.Error;
+        ReadOnlyMemory<byte>? value = message.Value;
+        ReadOnlyMemory<byte>? meta = message.Meta;
         ulong expireMs = DurationCodec.ToWire(message.ExpireIn);
         ulong deleteMs = DurationCodec.ToWire(message.DeleteIn);
-        if (expireMs != 0)
-        {
-            flags |= FlagExpireIn;
-            size += 8;
-        }
+        ulong index = message.Index;
+        DkvErrorCode code = message.ErrorCode;
+        byte flags = Flags(key, expireMs, deleteMs, value, message.Ok, code, error, meta, index);
 
-        if (deleteMs != 0)
-        {
-            flags |= FlagDeleteIn;
-            size += 8;
-        }
-
-        if (message.Value is { } value)
-        {
-            flags |= FlagValue;
-            size += 4 + value.Length;
-        }
-
-        if (message.Ok)
-        {
-            flags |= FlagOk;
-        }
-
-        if (message.ErrorCode != DkvErrorCode.None || message.Error is not null)
-        {
-            flags |= FlagError;
-            errorBytes = message.Error is null ? 0 : StrictUtf8.GetByteCount(message.Error, Format, "error");
-            size += 1 + 4 + errorBytes;
-        }
-
-        if (message.Meta is { } meta)
-        {
-            flags |= FlagMeta;
-            size += 4 + meta.Length;
-        }
-
-        if (message.Index != 0)
-        {
-            flags |= FlagIndex;
-            size += 8;
-        }
-
+        // One pass over each string: reserve its worst-case UTF-8 size, transcode straight into the span, then write the
+        // length in front. Nothing is committed (Advance) until every field is written, so a failure leaves the writer as it was.
+        int size = 2 + 8 + 8 + 8 + 4 + MaxBytes(key, "key") + (1 + 4) + MaxBytes(error, "error");
+        size += 4 + (value?.Length ?? 0) + 4 + (meta?.Length ?? 0);
         Span<byte> span = destination.GetSpan(size);
         span[0] = (byte)message.Type;
         span[1] = flags;
         int at = 2;
-        if (message.Key is { } k)
+        if (key is not null)
         {
-            at = WriteString(span, at, k, keyBytes);
+            at = WriteString(span, at, key, "key");
         }
 
-        if (expireMs != 0)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], expireMs);
-            at += 8;
-        }
-
-        if (deleteMs != 0)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], deleteMs);
-            at += 8;
-        }
-
-        if (message.Value is { } v)
+        at = WriteOptional(span, at, expireMs);
+        at = WriteOptional(span, at, deleteMs);
+        if (value is { } v)
         {
             at = WriteBytes(span, at, v.Span);
         }
 
         if ((flags & FlagError) != 0)
         {
-            span[at++] = (byte)message.ErrorCode;
-            if (message.Error is null)
+            span[at++] = (byte)code;
+            if (error is null)
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(span[at..], NullLength);
                 at += 4;
             }
             else
             {
-                at = WriteString(span, at, message.Error, errorBytes);
+                at = WriteString(span, at, error, "error");
             }
         }
 
-        if (message.Meta is { } m)
+        if (meta is { } m)
         {
             at = WriteBytes(span, at, m.Span);
         }
 
-        if (message.Index != 0)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], message.Index);
-            at += 8;
-        }
-
+        at = WriteOptional(span, at, index);
         destination.Advance(at);
     }
 
     public Message Deserialize(ReadOnlySpan<byte> source)
     {
-        var reader = new SpanReader(source);
+        var reader = new BinarySpanReader(source);
         var type = (MessageType)reader.ReadByte("message type");
         byte flags = reader.ReadByte("flags");
-        string? key = (flags & FlagKey) != 0 ? reader.ReadString("key") : null;
+        string? key = (flags & FlagKey) != 0 ? reader.ReadString("key", NullLength) : null;
         TimeSpan expireIn = (flags & FlagExpireIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("expireIn")) : TimeSpan.Zero;
         TimeSpan deleteIn = (flags & FlagDeleteIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("deleteIn")) : TimeSpan.Zero;
-        ReadOnlyMemory<byte>? value = (flags & FlagValue) != 0 ? reader.ReadBytes("value") : default(ReadOnlyMemory<byte>?);
+        (int Start, int Length) valueAt = (flags & FlagValue) != 0 ? reader.SkipBytes("value") : default;
         DkvErrorCode code = DkvErrorCode.None;
         string? error = null;
         if ((flags & FlagError) != 0)
         {
             code = (DkvErrorCode)reader.ReadByte("error code");
-            error = reader.ReadString("error", allowNull: true);
+            error = reader.ReadString("error", NullLength, allowNull: true);
         }
 
-        ReadOnlyMemory<byte>? meta = (flags & FlagMeta) != 0 ? reader.ReadBytes("meta") : default(ReadOnlyMemory<byte>?);
+        (int Start, int Length) metaAt = (flags & FlagMeta) != 0 ? reader.SkipBytes("meta") : default;
         ulong index = (flags & FlagIndex) != 0 ? reader.ReadUInt64("index") : 0;
         reader.EnsureEnd();
+
+        // Value and meta share one array (both are read-only views), so a message costs at most one byte allocation.
+        ReadOnlyMemory<byte>? value = null;
+        ReadOnlyMemory<byte>? meta = null;
+        if ((flags & (FlagValue | FlagMeta)) != 0)
+        {
+            byte[] bytes = valueAt.Length + metaAt.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>(valueAt.Length + metaAt.Length);
+            source.Slice(valueAt.Start, valueAt.Length).CopyTo(bytes);
+            source.Slice(metaAt.Start, metaAt.Length).CopyTo(bytes.AsSpan(valueAt.Length));
+            // Not a conditional expression: its null would convert through byte[] into an empty (present) memory.
+            if ((flags & FlagValue) != 0)
+            {
+                value = new ReadOnlyMemory<byte>(bytes, 0, valueAt.Length);
+            }
+
+            if ((flags & FlagMeta) != 0)
+            {
+                meta = new ReadOnlyMemory<byte>(bytes, valueAt.Length, metaAt.Length);
+            }
+        }
+
         return new Message
         {
             Type = type,
@@ -180,11 +148,55 @@ public sealed class BinarySerializer : IRpcSerializer
         };
     }
 
-    private static int WriteString(Span<byte> span, int at, string text, int byteCount)
+    private static byte Flags(
+        string? key, ulong expireMs, ulong deleteMs, ReadOnlyMemory<byte>? value, bool ok, DkvErrorCode code, string? error, ReadOnlyMemory<byte>? meta, ulong index)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)byteCount);
-        at += 4;
-        return at + StrictUtf8.GetBytes(text, span[at..]);
+        int flags = key is null ? 0 : FlagKey;
+        flags |= expireMs != 0 ? FlagExpireIn : 0;
+        flags |= deleteMs != 0 ? FlagDeleteIn : 0;
+        flags |= value.HasValue ? FlagValue : 0;
+        flags |= ok ? FlagOk : 0;
+        flags |= code != DkvErrorCode.None || error is not null ? FlagError : 0;
+        flags |= meta.HasValue ? FlagMeta : 0;
+        flags |= index != 0 ? FlagIndex : 0;
+        return (byte)flags;
+    }
+
+    // The UTF-8 size to reserve: three bytes per UTF-16 unit bounds every string (a surrogate pair is two units and four bytes).
+    // Long strings are counted exactly instead, so a large key does not reserve three times its size (and cannot overflow).
+    private static int MaxBytes(string? text, string field)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
+        return text.Length <= ExactCountMinChars ? text.Length * 3 : StrictUtf8.GetByteCount(text, Format, field);
+    }
+
+    private static int WriteOptional(Span<byte> span, int at, ulong number)
+    {
+        if (number == 0)
+        {
+            return at;
+        }
+
+        BinaryPrimitives.WriteUInt64LittleEndian(span[at..], number);
+        return at + 8;
+    }
+
+    private static int WriteString(Span<byte> span, int at, string text, string field)
+    {
+        OperationStatus status = Utf8.FromUtf16(text, span[(at + 4)..], out int read, out int written, replaceInvalidSequences: false);
+        if (status != OperationStatus.Done)
+        {
+            throw new DkvException(
+                DkvErrorCode.InvalidArgument,
+                $"{Format} serializer: {field} contains a lone UTF-16 surrogate at index {read}; strings must be valid Unicode to be sent as UTF-8");
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)written);
+        return at + 4 + written;
     }
 
     private static int WriteBytes(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
@@ -193,72 +205,5 @@ public sealed class BinarySerializer : IRpcSerializer
         at += 4;
         bytes.CopyTo(span[at..]);
         return at + bytes.Length;
-    }
-
-    /// <summary>Bounds-checked reads: every length is checked against what is left before anything is allocated.</summary>
-    private ref struct SpanReader
-    {
-        private readonly ReadOnlySpan<byte> _source;
-        private int _at;
-
-        public SpanReader(ReadOnlySpan<byte> source)
-        {
-            _source = source;
-            _at = 0;
-        }
-
-        public byte ReadByte(string field) => Take(1, field)[0];
-
-        public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
-
-        public ReadOnlyMemory<byte> ReadBytes(string field)
-        {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
-            if (length > (uint)(_source.Length - _at))
-            {
-                throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
-            }
-
-            return Take((int)length, field).ToArray();
-        }
-
-        public string? ReadString(string field, bool allowNull = false)
-        {
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
-            if (allowNull && length == NullLength)
-            {
-                return null;
-            }
-
-            if (length > (uint)(_source.Length - _at))
-            {
-                throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
-            }
-
-            return StrictUtf8.GetString(Take((int)length, field), Format, field);
-        }
-
-        public readonly void EnsureEnd()
-        {
-            if (_at != _source.Length)
-            {
-                throw Malformed($"{_source.Length - _at} unexpected bytes after the last field");
-            }
-        }
-
-        // The field name's suffix is joined only when throwing, so the success path allocates no strings.
-        private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
-        {
-            if (count > _source.Length - _at)
-            {
-                throw Malformed($"data too short for {field}{part}");
-            }
-
-            ReadOnlySpan<byte> slice = _source.Slice(_at, count);
-            _at += count;
-            return slice;
-        }
-
-        private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "binary message: " + what);
     }
 }
