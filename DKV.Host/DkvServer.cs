@@ -27,6 +27,7 @@ public sealed class DkvServer : IAsyncDisposable
     private readonly List<ServerShard> _shards;
     private readonly ILogger _logger;
     private readonly List<IServerExtension> _extensions;
+    private static readonly TaskCompletionSource<string> s_neverFails = new();
     private readonly IConsensusNode? _node;
     private bool _stopped;
 
@@ -51,6 +52,9 @@ public sealed class DkvServer : IAsyncDisposable
 
     /// <summary>This node's consensus member when any shard is replicated; otherwise null.</summary>
     public IConsensusNode? Consensus => _node;
+
+    /// <summary>Completes, with the reason, if the consensus node stops on a fatal error; never completes without one.</summary>
+    public Task<string> Failed => _node?.Failed ?? s_neverFails.Task;
 
     /// <summary>
     /// Loads plugins, starts the consensus node when a shard is replicated, composes the shards and starts listening. Throws

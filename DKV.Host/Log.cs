@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "received {Signal}: stopping, in-flight requests have up to {Drain} to finish")]
     public static partial void Stopping(ILogger logger, string signal, string drain);
 
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Critical, Message = "the consensus node stopped: {Reason}; stopping the server, exit code 1 (restart the process; it recovers from its data dir)")]
+    public static partial void ConsensusFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 

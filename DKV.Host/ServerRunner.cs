@@ -7,12 +7,19 @@ namespace DKV.Host;
 /// <summary>
 /// Runs a <see cref="DkvServer"/> until SIGINT or SIGTERM (or <paramref name="cancellationToken"/>), then shuts down cleanly:
 /// stop accepting, let in-flight requests finish within <see cref="ServerConfig.ShutdownTimeout"/>, close, exit code 0.
+/// If the consensus node stops on a fatal error, the server stops the same way and the exit code is 1.
 /// </summary>
 public static class ServerRunner
 {
     /// <summary>Serves until a signal arrives; returns the process exit code (0 after a clean stop).</summary>
     /// <param name="onStarted">Called once listening, with the bound endpoint (for example to print it).</param>
-    public static async Task<int> RunAsync(ServerConfig config, ILoggerFactory loggerFactory, Action<string>? onStarted, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ServerConfig config, ILoggerFactory loggerFactory, Action<string>? onStarted, CancellationToken cancellationToken) =>
+        RunAsync(config, loggerFactory, onStarted, addServices: null, cancellationToken);
+
+    /// <summary>As the public overload; <paramref name="addServices"/> adds services after the plugins registered theirs (tests).</summary>
+    internal static async Task<int> RunAsync(
+        ServerConfig config, ILoggerFactory loggerFactory, Action<string>? onStarted, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? addServices,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -32,7 +39,7 @@ public static class ServerRunner
         DkvServer server;
         try
         {
-            server = await DkvServer.StartAsync(config, loggerFactory, TimeProvider.System, stop.Token).ConfigureAwait(false);
+            server = await DkvServer.StartAsync(config, loggerFactory, TimeProvider.System, addServices, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -44,14 +51,16 @@ public static class ServerRunner
         try
         {
             onStarted?.Invoke(server.BoundEndpoint);
-            try
+            var signalled = Task.Delay(Timeout.InfiniteTimeSpan, stop.Token);
+            if (await Task.WhenAny(signalled, server.Failed).ConfigureAwait(false) == server.Failed)
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, stop.Token).ConfigureAwait(false);
+                // Fail-stop: a replica whose consensus node died answers every request with an error; exiting lets the
+                // operator (or systemd) see it and restart it, instead of a process that looks alive.
+                Log.ConsensusFailed(logger, await server.Failed.ConfigureAwait(false));
+                return 1;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                Log.Stopping(logger, signal, DurationText.Format(config.ShutdownTimeout));
-            }
+
+            Log.Stopping(logger, signal, DurationText.Format(config.ShutdownTimeout));
         }
         finally
         {

@@ -46,6 +46,7 @@ internal sealed partial class NodeHost
         {
             _failure = $"the node stopped on a fatal error ({ex.Message})";
             Log.NodeFailed(_logger, _options.ReplicaName, ex);
+            _failed.TrySetResult(_failure);
         }
         finally
         {

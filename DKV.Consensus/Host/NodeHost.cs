@@ -48,6 +48,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private readonly TaskCompletionSource _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _loopThread;
     private int _disposed;
+    private readonly TaskCompletionSource<string> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
 
     internal NodeHost(
@@ -234,6 +235,9 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
 
     /// <summary>Why requests fail once the node stopped, or null while it runs.</summary>
     internal string? Failure => _failure;
+
+    /// <inheritdoc/>
+    public Task<string> Failed => _failed.Task;
 
     internal string NameOf(ulong replicaId) => _memberNames.TryGetValue(replicaId, out string? name) ? name : replicaId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -20,6 +20,12 @@ public interface IConsensusNode : IAsyncDisposable
     /// <exception cref="Errors.DkvException"><paramref name="groupId"/> is not hosted here (<see cref="Errors.DkvErrorCode.UnknownShard"/>).</exception>
     IStore GetStore(ulong groupId);
 
+    /// <summary>
+    /// Completes, with the reason, when the node stops on its own after a fatal error (a safety check failed, the disk failed):
+    /// from then on every request fails, so the host stops the process rather than serve a dead replica. Never completes otherwise.
+    /// </summary>
+    Task<string> Failed { get; }
+
     /// <summary>This replica's local view of one group: role, term, leader, commit and applied index, log size.</summary>
     /// <exception cref="Errors.DkvException"><paramref name="groupId"/> is not hosted here (<see cref="Errors.DkvErrorCode.UnknownShard"/>).</exception>
     ReplicaStatus GetStatus(ulong groupId);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Unicode;
 using DKV.Core.Errors;
 using DKV.Core.Messages;
@@ -187,6 +188,13 @@ public sealed class BinarySerializer : IRpcSerializer
 
     private static int WriteString(Span<byte> span, int at, string text, string field)
     {
+        // ASCII (nearly every key and error text) narrows in one vectorized pass; anything else takes the UTF-8 transcoder.
+        if (Ascii.FromUtf16(text, span[(at + 4)..], out int narrowed) == OperationStatus.Done)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)narrowed);
+            return at + 4 + narrowed;
+        }
+
         OperationStatus status = Utf8.FromUtf16(text, span[(at + 4)..], out int read, out int written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {

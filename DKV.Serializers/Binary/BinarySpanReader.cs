@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Unicode;
 using DKV.Core.Errors;
 using DKV.Serializers.Text;
@@ -29,7 +31,7 @@ internal ref struct BinarySpanReader
     {
         if (_at >= _source.Length)
         {
-            throw Malformed($"data too short for {field}");
+            ThrowTooShort(field, null);
         }
 
         return _source[_at++];
@@ -83,6 +85,13 @@ internal ref struct BinarySpanReader
             return string.Empty;
         }
 
+        // Keys and error texts are nearly always ASCII: validate and widen straight into the new string (both vectorized), with
+        // no intermediate buffer. Latin-1 widening equals UTF-8 decoding for ASCII bytes.
+        if (Ascii.IsValid(bytes))
+        {
+            return Encoding.Latin1.GetString(bytes);
+        }
+
         if (bytes.Length > StackDecodeMaxBytes)
         {
             return StrictUtf8.GetString(bytes, BinarySerializer.SerializerName, field);
@@ -104,13 +113,17 @@ internal ref struct BinarySpanReader
     {
         if (count > _source.Length - _at)
         {
-            throw Malformed($"data too short for {field}{part}");
+            ThrowTooShort(field, part);
         }
 
         ReadOnlySpan<byte> slice = _source.Slice(_at, count);
         _at += count;
         return slice;
     }
+
+    // Throwing from a separate method keeps the hot readers small enough to inline.
+    [DoesNotReturn]
+    private static void ThrowTooShort(string field, string? part) => throw Malformed($"data too short for {field}{part}");
 
     private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "binary message: " + what);
 }

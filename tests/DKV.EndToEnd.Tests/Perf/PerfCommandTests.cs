@@ -28,7 +28,7 @@ public sealed class PerfCommandTests
         await using var server = await DkvServerProcess.StartAsync(transport, _folder);
         string csv = _folder.File("perf.csv");
 
-        var result = await DkvCli.RunAsync(["kv", "perf", .. server.ClientArgs, "--duration", "200ms", "--warmup", "50ms", "--threads", "3",
+        var result = await DkvCli.RunAsync(["kv", "perf", .. server.ClientArgs, "--ops", "300", "--warmup", "0", "--threads", "3",
             "--connections", "2", "--large-value-size", "4", "--keys", "20", "--skip", "has-not", "--csv", csv]);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());

@@ -15,6 +15,8 @@ internal sealed class FakeConsensusNode : IConsensusNode
     private readonly Dictionary<ulong, (IKVDB Engine, FakeReplicatedStore Store)> _groups = [];
     private readonly string _name;
 
+    private readonly TaskCompletionSource<string> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public FakeConsensusNode(ConsensusNodeOptions options)
     {
         _name = options.ReplicaName;
@@ -29,6 +31,11 @@ internal sealed class FakeConsensusNode : IConsensusNode
     public ulong ReplicaId { get; }
 
     public bool IsDisposed { get; private set; }
+
+    public Task<string> Failed => _failed.Task;
+
+    /// <summary>Makes the node report a fatal error, as a real one does when a safety check fails.</summary>
+    public void Fail(string reason) => _failed.TrySetResult(reason);
 
     public IStore GetStore(ulong groupId) =>
         _groups.TryGetValue(groupId, out var group)

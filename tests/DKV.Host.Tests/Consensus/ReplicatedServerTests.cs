@@ -153,6 +153,22 @@ public sealed class ReplicatedServerTests
         Assert.That(ex.Message, Does.Contain("--plugins-dir"));
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task RunAsync_ConsensusNodeFails_StopsTheServerWithExitCodeOne(CancellationToken cancellationToken)
+    {
+        var factory = new FakeConsensusFactory();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<int> running = ServerRunner.RunAsync(ClusterConfig(), NullLoggerFactory.Instance, _ => started.TrySetResult(), s => AddRaft(s, factory), cancellationToken);
+        await started.Task.WaitAsync(cancellationToken);
+
+        factory.Node!.Fail("commit index 41 is beyond the last log index 40");
+        int exitCode = await running.WaitAsync(cancellationToken);
+
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(factory.Node.IsDisposed, Is.True, "the server stops in order, disposing the node");
+    }
+
     private static void AddRaft(IServiceCollection services, FakeConsensusFactory factory) =>
         services.AddKeyedSingleton<IConsensusFactory>("raft", factory);
 
