@@ -1,4 +1,3 @@
-using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using DKV.Core.Messages;
 using DKV.Serializers.Binary;
@@ -13,36 +12,18 @@ namespace DKV.Benchmarks.Serializers;
 [MemoryDiagnoser]
 public class BinaryTargetBenchmarks
 {
-    private readonly ArrayBufferWriter<byte> _writer = new(64 * 1024);
-    private readonly BinarySerializer _serializer = new();
-    private Message _message;
-    private byte[] _encoded = [];
+    private SerializerWorkload _workload = null!;
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _message = SerializerBenchmarkMessages.For(SerializerBenchmarkCase.CompleteMessage);
-        _serializer.Serialize(_message, _writer);
-        _encoded = _writer.WrittenSpan.ToArray();
-        _writer.ResetWrittenCount();
-    }
+    public void Setup() =>
+        _workload = new SerializerWorkload(new BinarySerializer(), SerializerBenchmarkMessages.For(SerializerBenchmarkCase.CompleteMessage));
 
     [Benchmark]
-    public int Serialize()
-    {
-        _writer.ResetWrittenCount();
-        _serializer.Serialize(_message, _writer);
-        return _writer.WrittenCount;
-    }
+    public int Serialize() => _workload.Serialize();
 
     [Benchmark]
-    public Message Deserialize() => _serializer.Deserialize(_encoded);
+    public Message Deserialize() => _workload.Deserialize();
 
     [Benchmark]
-    public Message RoundTrip()
-    {
-        _writer.ResetWrittenCount();
-        _serializer.Serialize(_message, _writer);
-        return _serializer.Deserialize(_writer.WrittenSpan);
-    }
+    public Message RoundTrip() => _workload.RoundTrip();
 }

@@ -18,10 +18,7 @@ namespace DKV.Benchmarks.Serializers;
 [Config(typeof(SerializerBenchmarkConfig))]
 public class SerializerBenchmarks
 {
-    private readonly ArrayBufferWriter<byte> _writer = new(64 * 1024);
-    private IRpcSerializer _serializer = null!;
-    private Message _message;
-    private byte[] _encoded = [];
+    private SerializerWorkload _workload = null!;
 
     [Params(BinarySerializer.SerializerName, MessagePackSerializer.SerializerName, MemoryPackSerializer.SerializerName, JsonTextSerializer.SerializerName)]
     public string Serializer { get; set; } = BinarySerializer.SerializerName;
@@ -48,35 +45,14 @@ public class SerializerBenchmarks
     }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        _serializer = Create(Serializer);
-        _message = SerializerBenchmarkMessages.For(Case);
-        _serializer.Serialize(_message, _writer);
-        _encoded = _writer.WrittenSpan.ToArray();
-        _writer.ResetWrittenCount();
-        if (!_serializer.Deserialize(_encoded).ContentEquals(_message))
-        {
-            throw new InvalidOperationException($"{Serializer} does not round-trip {Case}");
-        }
-    }
+    public void Setup() => _workload = new SerializerWorkload(Create(Serializer), SerializerBenchmarkMessages.For(Case));
 
     [Benchmark]
-    public int Serialize()
-    {
-        _writer.ResetWrittenCount();
-        _serializer.Serialize(_message, _writer);
-        return _writer.WrittenCount;
-    }
+    public int Serialize() => _workload.Serialize();
 
     [Benchmark]
-    public Message Deserialize() => _serializer.Deserialize(_encoded);
+    public Message Deserialize() => _workload.Deserialize();
 
     [Benchmark]
-    public Message RoundTrip()
-    {
-        _writer.ResetWrittenCount();
-        _serializer.Serialize(_message, _writer);
-        return _serializer.Deserialize(_writer.WrittenSpan);
-    }
+    public Message RoundTrip() => _workload.RoundTrip();
 }
