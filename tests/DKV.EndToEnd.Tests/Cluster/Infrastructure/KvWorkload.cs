@@ -12,7 +12,7 @@ namespace DKV.EndToEnd.Tests.Cluster.Infrastructure;
 /// generations so that no key gathers more operations than the checker handles quickly.
 /// </summary>
 /// <remarks>Start once, stop once. Seeded: the same seed gives each client the same sequence of choices.</remarks>
-internal sealed class KvWorkload : IAsyncDisposable
+internal sealed class KvWorkload : ClientLoopWorkload
 {
     /// <summary>Shared keys in use at a time.</summary>
     private const int KeysPerGeneration = 4;
@@ -26,9 +26,6 @@ internal sealed class KvWorkload : IAsyncDisposable
     private readonly ClusterHarness _cluster;
     private readonly HistoryRecorder _recorder;
     private readonly int _seed;
-    private readonly List<ClusterClient> _clients = [];
-    private readonly List<Task> _loops = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly ProgressCounter _acknowledged = new();
     private long _operations;
 
@@ -53,69 +50,21 @@ internal sealed class KvWorkload : IAsyncDisposable
     }
 
     /// <summary>Connects <paramref name="clientCount"/> clients (round robin over the nodes) and starts their loops.</summary>
-    public static async Task<KvWorkload> StartAsync(ClusterHarness cluster, HistoryRecorder recorder, int clientCount, int seed)
-    {
-        var load = new KvWorkload(cluster, recorder, seed);
-        try
-        {
-            for (int i = 0; i < clientCount; i++)
-            {
-                var node = cluster.Nodes[i % cluster.Nodes.Count];
-                load._clients.Add(await ClusterClient.ConnectAsync(node.ClientEndpoint, s_requestTimeout, maxAttempts: 3));
-            }
-        }
-        catch
-        {
-            await load.DisposeAsync();
-            throw;
-        }
-
-        for (int i = 0; i < clientCount; i++)
-        {
-            int client = i;
-            load._loops.Add(Task.Run(() => load.RunClientAsync(client)));
-        }
-
-        return load;
-    }
+    public static Task<KvWorkload> StartAsync(ClusterHarness cluster, HistoryRecorder recorder, int clientCount, int seed) =>
+        StartAsync(new KvWorkload(cluster, recorder, seed), cluster, clientCount, s_requestTimeout);
 
     /// <summary>Waits until <paramref name="more"/> further writes are acknowledged; throws with the cluster's state at the deadline.</summary>
     public Task WaitForProgressAsync(int more, TimeSpan deadline) =>
         _acknowledged.WaitForMoreAsync(more, deadline, () => $"acknowledged writes of the load ({this}); {_recorder.Summary()}\n{_cluster.Tails()}");
 
-    /// <summary>Stops the loops after their current operation and waits for them; rethrows an unexpected failure of a loop.</summary>
-    public async Task StopAsync()
-    {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_loops);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await Task.WhenAll(_loops);
-        }
-        finally
-        {
-            foreach (var client in _clients)
-            {
-                await client.DisposeAsync();
-            }
-
-            _stop.Dispose();
-        }
-    }
-
     private static string SharedKey(long generation, int key) => $"g{generation}-k{key}";
 
-    private async Task RunClientAsync(int client)
+    protected override async Task RunClientAsync(int client)
     {
         var random = new Random(HashCode.Combine(_seed, client));
-        IStore store = _clients[client].Store(ClusterOptions.StoreShard);
+        IStore store = Clients[client].Store(ClusterOptions.StoreShard);
         long sequence = 0;
-        while (!_stop.IsCancellationRequested)
+        while (!Stopping)
         {
             sequence++;
             long generation = Interlocked.Increment(ref _operations) / (KeysPerGeneration * OperationsPerKey);
@@ -127,7 +76,7 @@ internal sealed class KvWorkload : IAsyncDisposable
                 < 35 => KvInput.Set(key, value),
                 < 70 => KvInput.Get(key),
                 < 80 => KvInput.SetIfUnset(key, value),
-                < 85 => KvInput.CompareAndDelete(key, $"c{random.Next(_clients.Count)}-{Math.Max(1, sequence - random.Next(1, 20))}"),
+                < 85 => KvInput.CompareAndDelete(key, $"c{random.Next(Clients.Count)}-{Math.Max(1, sequence - random.Next(1, 20))}"),
                 _ => KvInput.Set($"u-c{client}-{sequence}", value),
             };
             KvOutput? output = await _recorder.RunAsync(client, input, () => ExecuteAsync(store, input));
@@ -167,5 +116,5 @@ internal sealed class KvWorkload : IAsyncDisposable
 
     /// <summary>For messages: the seed and how many operations ran.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"seed {_seed}, {Interlocked.Read(ref _operations)} operations, {_clients.Count} clients");
+        string.Create(CultureInfo.InvariantCulture, $"seed {_seed}, {Interlocked.Read(ref _operations)} operations, {Clients.Count} clients");
 }

@@ -10,7 +10,7 @@ namespace DKV.EndToEnd.Tests.Cluster.Infrastructure;
 /// the current holder returns its token); a release without an answer is retried until the store answers, so a client never
 /// re-enters with a token it already used.
 /// </summary>
-internal sealed class LockWorkload : IAsyncDisposable
+internal sealed class LockWorkload : ClientLoopWorkload
 {
     /// <summary>The lock's lease: far longer than a holder stays inside, so a correct lock never lets two holders overlap.</summary>
     private static readonly TimeSpan s_leaseTtl = TimeSpan.FromSeconds(20);
@@ -21,9 +21,6 @@ internal sealed class LockWorkload : IAsyncDisposable
 
     private readonly FencedResource _resource;
     private readonly string _lockKey;
-    private readonly List<ClusterClient> _clients = [];
-    private readonly List<Task> _loops = [];
-    private readonly CancellationTokenSource _stop = new();
     private readonly ProgressCounter _turns = new();
     private long _failures;
 
@@ -37,67 +34,19 @@ internal sealed class LockWorkload : IAsyncDisposable
     public long FailureCount => Interlocked.Read(ref _failures);
 
     /// <summary>Connects <paramref name="clientCount"/> clients, client i to node i mod N, and starts them.</summary>
-    public static async Task<LockWorkload> StartAsync(ClusterHarness cluster, FencedResource resource, int clientCount, string lockKey = "fenced")
-    {
-        var load = new LockWorkload(resource, lockKey);
-        try
-        {
-            for (int i = 0; i < clientCount; i++)
-            {
-                var node = cluster.Nodes[i % cluster.Nodes.Count];
-                load._clients.Add(await ClusterClient.ConnectAsync(node.ClientEndpoint, s_requestTimeout, maxAttempts: 3));
-            }
-        }
-        catch
-        {
-            await load.DisposeAsync();
-            throw;
-        }
-
-        for (int i = 0; i < clientCount; i++)
-        {
-            int client = i;
-            load._loops.Add(Task.Run(() => load.RunClientAsync(client)));
-        }
-
-        return load;
-    }
+    public static Task<LockWorkload> StartAsync(ClusterHarness cluster, FencedResource resource, int clientCount, string lockKey = "fenced") =>
+        StartAsync(new LockWorkload(resource, lockKey), cluster, clientCount, s_requestTimeout);
 
     /// <summary>Waits until clients completed <paramref name="more"/> further turns (acquire, use the resource, leave).</summary>
     public Task WaitForProgressAsync(int more, TimeSpan deadline) =>
         _turns.WaitForMoreAsync(more, deadline, () => $"lock turns; {_resource.AcceptedCount} accepted by the resource, {FailureCount} failed requests");
 
-    /// <summary>Stops the clients after their current turn (each releases what it holds) and waits for them.</summary>
-    public async Task StopAsync()
+    protected override async Task RunClientAsync(int client)
     {
-        await _stop.CancelAsync();
-        await Task.WhenAll(_loops);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        try
-        {
-            await Task.WhenAll(_loops);
-        }
-        finally
-        {
-            foreach (var client in _clients)
-            {
-                await client.DisposeAsync();
-            }
-
-            _stop.Dispose();
-        }
-    }
-
-    private async Task RunClientAsync(int client)
-    {
-        ILockManager locks = _clients[client].Locks(ClusterOptions.LockShard);
+        ILockManager locks = Clients[client].Locks(ClusterOptions.LockShard);
         string holder = $"client-{client}";
         byte[] owner = Encoding.UTF8.GetBytes(holder);
-        while (!_stop.IsCancellationRequested)
+        while (!Stopping)
         {
             LockResult result;
             try
