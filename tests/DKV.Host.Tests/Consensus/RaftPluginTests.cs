@@ -10,6 +10,7 @@ using DKV.Core.Transport;
 using DKV.Host.Config;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using DKV.Testing.Infrastructure;
 
 namespace DKV.Host.Tests.Consensus;
 
@@ -52,7 +53,7 @@ public sealed class RaftPluginTests
                 TransportOptions = new ServerTransportOptions { Endpoint = "127.0.0.1:0" },
                 Shards = ShardSpec.ParseList("100=dstore,200=lockmgr(dstore)"),
                 ReplicaName = "solo",
-                ClusterMembers = [new("solo", $"127.0.0.1:{FreePort()}")],
+                ClusterMembers = [new("solo", $"127.0.0.1:{LoopbackPorts.Reserve().Port}")],
                 DataDir = data,
                 RttMilliseconds = 10,
             };
@@ -94,13 +95,6 @@ public sealed class RaftPluginTests
                 Directory.Delete(data, recursive: true);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     private static (ServiceProvider Services, PluginCatalog Catalog) LoadClientPlugins()

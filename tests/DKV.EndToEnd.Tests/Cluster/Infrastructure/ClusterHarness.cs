@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using DKV.Core.Errors;
 using DKV.Core.Stores;
 using DKV.EndToEnd.Tests.Infrastructure;
+using DKV.Testing.Infrastructure;
 
 namespace DKV.EndToEnd.Tests.Cluster.Infrastructure;
 
@@ -198,15 +199,6 @@ internal sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
-    private static IPEndPoint ReservePort()
-    {
-        // The port is free when returned; dkv binds it moments later. Another process could take it in between, which shows
-        // up as a start failure naming the address, not as a wrong result.
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)socket.LocalEndPoint!;
-    }
-
     private void Create()
     {
         for (int i = 0; i < Options.NodeCount; i++)
@@ -215,7 +207,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
             string name = "node-" + (i + 1).ToString(CultureInfo.InvariantCulture);
             string data = Path.Combine(_folder.Path, name);
             Directory.CreateDirectory(data);
-            _nodes.Add(new ClusterNode(index, name, ReservePort(), data, () => ArgumentsFor(index)));
+            _nodes.Add(new ClusterNode(index, name, LoopbackPorts.Reserve(), data, () => ArgumentsFor(index)));
         }
 
         if (Options.UseProxies)

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using DKV.EndToEnd.Tests.Infrastructure;
+using DKV.Testing.Infrastructure;
 
 namespace DKV.EndToEnd.Tests.Cluster.Infrastructure;
 
@@ -35,7 +36,9 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         PeerEndpoint = peerEndpoint;
         DataDirectory = dataDirectory;
         _arguments = arguments;
-        ClientEndpoint = "127.0.0.1:0";
+        // Outside the ephemeral range (see LoopbackPorts): a restart binds the same port again, and an ephemeral port freed by a
+        // kill could meanwhile be taken by any outgoing connection.
+        ClientEndpoint = LoopbackPorts.Reserve().ToString();
     }
 
     public int Index { get; }
@@ -46,7 +49,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    /// <summary>The client endpoint (tcp); port 0 until the first start, then the same port on every restart.</summary>
+    /// <summary>The client endpoint (tcp): the same port on every start.</summary>
     public string ClientEndpoint { get; private set; }
 
     /// <summary>True while the process runs (paused counts as running).</summary>
