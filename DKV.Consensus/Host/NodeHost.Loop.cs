@@ -217,7 +217,8 @@ internal sealed partial class NodeHost
     private void MaybeSnapshot(RaftGroup group)
     {
         ulong applied = group.StateMachine.AppliedIndex;
-        if (_options.SnapshotEntries == 0 || applied - group.LastSnapshotIndex < _options.SnapshotEntries)
+        bool byCount = _options.SnapshotEntries != 0 && applied - group.LastSnapshotIndex >= _options.SnapshotEntries;
+        if (!byCount && !LogTooLarge(group, applied))
         {
             return;
         }
@@ -228,7 +229,18 @@ internal sealed partial class NodeHost
         group.Storage.Compact(plan);
         group.LastSnapshotIndex = index;
         group.RecountLogBytes();
+        group.LogBytesAfterSnapshot = group.Status.LogBytes;
         Log.SnapshotTaken(_logger, group.GroupId, index, (int)image.Length, plan.FirstIndexToKeep);
+    }
+
+    // The byte bound: past raft.max-log-bytes, and only once half that much was logged since the last compaction, so a kept
+    // tail (--compaction-overhead entries) that is itself large cannot make every iteration snapshot again.
+    private bool LogTooLarge(RaftGroup group, ulong applied)
+    {
+        long bytes = group.Status.LogBytes;
+        return applied > group.LastSnapshotIndex
+            && bytes > _settings.MaxLogBytes
+            && bytes - group.LogBytesAfterSnapshot >= _settings.MaxLogBytes / 2;
     }
 
     private void FailEverything(string reason)

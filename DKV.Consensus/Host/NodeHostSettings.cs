@@ -15,12 +15,13 @@ internal sealed record NodeHostSettings
     public const string MaxPendingReadsName = "max-pending-reads";
     public const string MaxUncommittedBytesName = "max-uncommitted-bytes";
     public const string MaxCommandBytesName = "max-command-bytes";
+    public const string MaxLogBytesName = "max-log-bytes";
 
     /// <summary>The most <see cref="MaxCommandBytes"/> may be: one iteration's entries must fit one write-ahead log record.</summary>
     public const int MaxCommandBytesLimit = 8 * 1024 * 1024;
 
     private static readonly string[] s_known =
-        [ListenAddressName, MaxQueuedProposalsName, MaxQueuedPeerMessagesName, MaxPendingReadsName, MaxUncommittedBytesName, MaxCommandBytesName];
+        [ListenAddressName, MaxQueuedProposalsName, MaxQueuedPeerMessagesName, MaxPendingReadsName, MaxUncommittedBytesName, MaxCommandBytesName, MaxLogBytesName];
 
     /// <summary>Where the peer network listens; null means this replica's member address.</summary>
     public string? ListenAddress { get; init; }
@@ -40,6 +41,12 @@ internal sealed record NodeHostSettings
     /// <summary>The largest encoded write (key, value and framing); larger writes fail with TooLarge before they are proposed.</summary>
     public int MaxCommandBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of log a group holds (in memory, mirrored by the write-ahead log) before it takes a snapshot and compacts, whatever
+    /// <c>--snapshot-entries</c> says: the entry count alone does not bound memory when values are large.
+    /// </summary>
+    public long MaxLogBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Parses and checks <paramref name="settings"/>; throws InvalidArgument naming the setting, its value and the fix.</summary>
     public static NodeHostSettings Parse(IReadOnlyDictionary<string, string> settings)
     {
@@ -55,6 +62,7 @@ internal sealed record NodeHostSettings
                 MaxPendingReadsName => parsed with { MaxPendingReads = (int)ParseRange(name, value, 1, 10_000_000) },
                 MaxUncommittedBytesName => parsed with { MaxUncommittedBytes = ParseRange(name, value, 1024, 1L << 40) },
                 MaxCommandBytesName => parsed with { MaxCommandBytes = (int)ParseRange(name, value, 1024, MaxCommandBytesLimit) },
+                MaxLogBytesName => parsed with { MaxLogBytes = ParseRange(name, value, 64 * 1024, 1L << 40) },
                 _ => throw new DkvException(DkvErrorCode.InvalidArgument,
                     $"raft setting '{name}' is unknown; known settings: {string.Join(", ", s_known)} (pass --plugin-setting raft.<name>=<value>)"),
             };

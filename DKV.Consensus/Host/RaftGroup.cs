@@ -55,6 +55,9 @@ internal sealed partial class RaftGroup : IDisposable
     /// <summary>The index of the latest snapshot taken or installed.</summary>
     public ulong LastSnapshotIndex { get; set; }
 
+    /// <summary>The bytes of log held right after the last snapshot's compaction (what compaction cannot drop: the kept tail).</summary>
+    public long LogBytesAfterSnapshot { get; set; }
+
     /// <summary>The role this group had after the last ready batch (to log changes).</summary>
     public RaftRole LastRole { get; set; }
 

@@ -115,6 +115,24 @@ public sealed class NodeHostTests
     }
 
     [Test]
+    public async Task LargeValues_PastMaxLogBytes_SnapshotAndCompactWithoutEntryCount()
+    {
+        var settings = new Dictionary<string, string> { ["max-log-bytes"] = "65536" };
+        await using HostCluster cluster = await HostCluster.StartAsync(
+            configure: o => o with { SnapshotEntries = 0, CompactionOverhead = 2, Settings = settings });
+        int leader = await cluster.WaitForLeaderAsync(s_electionWait);
+        byte[] value = new byte[8 * 1024];
+        for (int i = 0; i < 40; i++)
+        {
+            await cluster.Store(leader).SetAsync($"big{i}", value);
+        }
+
+        Assert.That(cluster.RaftStatusOf(leader).FirstIndex, Is.GreaterThan(1UL), "320 KiB of entries past a 64 KiB bound compacted the log");
+        GetResult first = await cluster.Store(leader).GetAsync("big0");
+        Assert.That(first.Found, Is.True, "compaction keeps the state");
+    }
+
+    [Test]
     public async Task LaggingNode_AfterCompaction_CatchesUpBySnapshot()
     {
         await using HostCluster cluster = await HostCluster.StartAsync(configure: o => o with { SnapshotEntries = 20, CompactionOverhead = 5 });
