@@ -27,6 +27,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private readonly ConsensusNodeOptions _options;
     private readonly NodeHostSettings _settings;
     private readonly TimeProvider _time;
+    private readonly MonotonicUtcClock _readClock;
     private readonly WriteAheadLog _wal;
     private readonly IPeerNetwork _network;
     private readonly ILogger _logger;
@@ -43,7 +44,6 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private ulong _contextCounter;
     private long _pendingTicks;
     private long _tickCount;
-    private long _lastReadUtcTicks;
     private ITimer? _timer;
     private readonly TaskCompletionSource _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Thread? _loopThread;
@@ -63,6 +63,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
         _options = options;
         _settings = settings;
         _time = options.Time;
+        _readClock = new MonotonicUtcClock(options.Time);
         _wal = wal;
         _network = network;
         _logger = options.LoggerFactory.CreateLogger("DKV.Consensus.Raft");
@@ -215,23 +216,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     }
 
     /// <summary>The clock reads judge deadlines by: UTC ticks that never move backwards. Thread-safe.</summary>
-    internal long ReadClockUtcTicks()
-    {
-        long now = _time.GetUtcNow().UtcTicks;
-        long last = Volatile.Read(ref _lastReadUtcTicks);
-        while (now > last)
-        {
-            long seen = Interlocked.CompareExchange(ref _lastReadUtcTicks, now, last);
-            if (seen == last)
-            {
-                return now;
-            }
-
-            last = seen;
-        }
-
-        return last;
-    }
+    internal long ReadClockUtcTicks() => _readClock.NowUtcTicks();
 
     /// <summary>Why requests fail once the node stopped, or null while it runs.</summary>
     internal string? Failure => _failure;

@@ -31,12 +31,11 @@ public sealed class LocalStore : IStore
     private const int MaxKeyCharsInMessages = 64;
 
     private readonly IKVDB _engine;
-    private readonly TimeProvider _time;
+    private readonly MonotonicUtcClock _clock;
     private readonly LocalStoreOptions _options;
     private readonly EngineFeatures _features;
     private readonly Lock[] _stripes;
     private ulong _writeIndex;
-    private long _lastUtcTicks;
 
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public LocalStore(IKVDB engine, TimeProvider timeProvider, LocalStoreOptions? options = null)
@@ -46,7 +45,7 @@ public sealed class LocalStore : IStore
         _options = options ?? new LocalStoreOptions();
         _options.Validate();
         _engine = engine;
-        _time = timeProvider;
+        _clock = new MonotonicUtcClock(timeProvider);
         _features = engine.Features;
         _writeIndex = engine.WriteIndex;
         _stripes = new Lock[_options.WriteLockStripes];
@@ -193,23 +192,7 @@ public sealed class LocalStore : IStore
     /// The store's clock: UTC ticks from the time provider, clamped so they never move backwards (an expiry once seen stays seen).
     /// Give it to <see cref="EngineCollector"/> so collection judges deadlines on the same clock as reads. Thread-safe.
     /// </summary>
-    public long NowUtcTicks()
-    {
-        long now = _time.GetUtcNow().UtcTicks;
-        long last = Volatile.Read(ref _lastUtcTicks);
-        while (now > last)
-        {
-            long seen = Interlocked.CompareExchange(ref _lastUtcTicks, now, last);
-            if (seen == last)
-            {
-                return now;
-            }
-
-            last = seen;
-        }
-
-        return last;
-    }
+    public long NowUtcTicks() => _clock.NowUtcTicks();
 
     private int StripeOf(string key) => key.GetHashCode(StringComparison.Ordinal) & (_stripes.Length - 1);
 

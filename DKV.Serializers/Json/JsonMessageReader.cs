@@ -19,8 +19,7 @@ internal static class JsonMessageReader
             throw Malformed($"expected a JSON object, found {(reader.TokenType == JsonTokenType.None ? "nothing" : reader.TokenType.ToString())}");
         }
 
-        int seen = 0;
-        var fields = default(Fields);
+        var fields = default(DecodedFields);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             int field = FieldOf(ref reader);
@@ -31,12 +30,12 @@ internal static class JsonMessageReader
                 continue;
             }
 
-            if ((seen & (1 << field)) != 0)
+            if ((fields.Seen & (1 << field)) != 0)
             {
                 throw Malformed($"property '{s_propertyNames[field]}' appears twice");
             }
 
-            seen |= 1 << field;
+            fields.Seen |= 1 << field;
             if (reader.TokenType != JsonTokenType.Null)
             {
                 ReadField(ref reader, field, ref fields);
@@ -53,19 +52,7 @@ internal static class JsonMessageReader
             throw Malformed($"unexpected {reader.TokenType} after the message object");
         }
 
-        return new Message
-        {
-            Type = fields.Type,
-            Key = fields.Key,
-            ExpireIn = fields.ExpireIn,
-            DeleteIn = fields.DeleteIn,
-            Value = fields.Value is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(fields.Value),
-            Ok = fields.Ok,
-            Index = fields.Index,
-            ErrorCode = fields.ErrorCode,
-            Error = fields.Error,
-            Meta = fields.Meta is null ? default(ReadOnlyMemory<byte>?) : new ReadOnlyMemory<byte>(fields.Meta),
-        };
+        return fields.ToMessage();
     }
 
     // Compares the raw UTF-8 name (no transcoding); escaped names still match because ValueTextEquals unescapes.
@@ -82,7 +69,7 @@ internal static class JsonMessageReader
         : reader.ValueTextEquals("meta"u8) ? 9
         : -1;
 
-    private static void ReadField(ref Utf8JsonReader reader, int field, ref Fields fields)
+    private static void ReadField(ref Utf8JsonReader reader, int field, ref DecodedFields fields)
     {
         switch (field)
         {
@@ -187,19 +174,4 @@ internal static class JsonMessageReader
     }
 
     private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "json message: " + what);
-
-    /// <summary>Fields gathered while reading, in any order.</summary>
-    private struct Fields
-    {
-        public MessageType Type;
-        public string? Key;
-        public TimeSpan ExpireIn;
-        public TimeSpan DeleteIn;
-        public byte[]? Value;
-        public bool Ok;
-        public ulong Index;
-        public DkvErrorCode ErrorCode;
-        public string? Error;
-        public byte[]? Meta;
-    }
 }
