@@ -12,6 +12,7 @@ var resultsDir = MakeAbsolute(Directory("./artifacts/test-results"));
 
 Task("Restore-Npm")
     .Description("Installs the Node packages the MessagePack interop tests use (npm ci), where a package-lock.json exists.")
+    .IsDependentOn("Restore-Native")
     .Does(() =>
 {
     foreach (var lockFile in GetFiles("./tests/**/package-lock.json").Where(f => !f.FullPath.Contains("/node_modules/")))
@@ -23,7 +24,7 @@ Task("Restore-Npm")
 });
 
 Task("Restore-Native")
-    .Description("Installs with apt-get what the tests need and a fresh Debian machine lacks: libzmq5 (zmq transport), redis-tools (RESP plugin tests).")
+    .Description("Installs with apt-get what the tests need and a fresh Debian machine lacks: libzmq5 (zmq transport), redis-tools (RESP plugin tests), npm (MessagePack interop tests).")
     .Does(() =>
 {
     var missing = new List<string>();
@@ -35,6 +36,11 @@ Task("Restore-Native")
     if (!FileExists("/usr/bin/redis-cli") || !FileExists("/usr/bin/redis-benchmark"))
     {
         missing.Add("redis-tools");
+    }
+
+    if (!OnPath("npm"))
+    {
+        missing.Add("npm");
     }
 
     if (!IsRunningOnUnix() || missing.Count == 0)
@@ -60,8 +66,8 @@ Task("Build")
 
 Task("Test")
     .Description("Builds, runs every test project, and prints 'N passed, N failed[, N skipped]'.")
-    .IsDependentOn("Restore-Npm")
     .IsDependentOn("Restore-Native")
+    .IsDependentOn("Restore-Npm")
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -189,3 +195,8 @@ bool NativeLibraryPresent(string soname)
 
     return (passed, failed, total - passed - failed, total);
 }
+
+// True when an executable of that name is in one of the PATH folders.
+bool OnPath(string name) =>
+    (EnvironmentVariable("PATH") ?? string.Empty).Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Any(dir => System.IO.File.Exists(System.IO.Path.Combine(dir, name)));
