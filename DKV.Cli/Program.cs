@@ -7,6 +7,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        SocketCompletions.PreferInline();
         try
         {
             return await DkvCommandLine.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariables(), CancellationToken.None).ConfigureAwait(false);
