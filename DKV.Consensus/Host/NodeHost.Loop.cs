@@ -32,6 +32,7 @@ internal sealed partial class NodeHost
                 }
 
                 busy |= ProcessReadies();
+                _completions.Dispatch();
                 if (!busy)
                 {
                     _wake.Wait(stop);
@@ -126,13 +127,13 @@ internal sealed partial class NodeHost
     {
         if (!_groups.TryGetValue(request.GroupId, out RaftGroup? group))
         {
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.UnknownShard, UnknownGroup(request.GroupId).Message));
+            _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.UnknownShard, UnknownGroup(request.GroupId).Message));
             return;
         }
 
         if (now >= request.DeadlineTimestamp)
         {
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+            _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.Unavailable,
                 $"group {request.GroupId}: the write waited in the queue past its timeout and was never proposed; it was not applied, retry it"));
             return;
         }
@@ -146,7 +147,7 @@ internal sealed partial class NodeHost
             }
             catch (DkvException ex)
             {
-                request.Complete(ProposalOutcome.Failed(ex.Code, ex.Message));
+                _completions.Add(request, ProposalOutcome.Failed(ex.Code, ex.Message));
                 return;
             }
         }
@@ -164,12 +165,12 @@ internal sealed partial class NodeHost
                 Forward(request, node.LeaderId);
                 break;
             case ProposalStatus.NotLeader or ProposalStatus.NoLeader or ProposalStatus.TransferInProgress:
-                request.Complete(ProposalOutcome.NoLeader(
+                _completions.Add(request, ProposalOutcome.NoLeader(
                     $"group {request.GroupId}: replica {_options.ReplicaName} is not the leader ({result.Status}); the write was not applied",
                     result.Status == ProposalStatus.TransferInProgress ? ReplicaId : node.LeaderId));
                 break;
             default:
-                request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+                _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.Unavailable,
                     $"group {request.GroupId}: the leader refused the write ({result.Status}: too many uncommitted entries); it was not applied, retry after a short back-off"));
                 break;
         }
@@ -248,7 +249,7 @@ internal sealed partial class NodeHost
         _proposals.Writer.TryComplete();
         while (_proposals.Reader.TryRead(out ProposalRequest? request))
         {
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Unavailable,
+            _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.Unavailable,
                 $"group {request.GroupId} on replica {_options.ReplicaName}: {reason}; the write was not applied, retry on another replica"));
         }
 
@@ -256,5 +257,7 @@ internal sealed partial class NodeHost
         {
             group.FailAll(reason);
         }
+
+        _completions.Dispatch();
     }
 }

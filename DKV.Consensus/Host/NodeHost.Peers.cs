@@ -62,7 +62,7 @@ internal sealed partial class NodeHost
         {
             PeerReply reply = await _network.CallAsync(leader, new PeerRequest(request.GroupId, PeerRequestKind.Propose, request.Command), timeout.Token)
                 .ConfigureAwait(false);
-            request.Complete(reply.Error switch
+            Finish(request, reply.Error switch
             {
                 DkvErrorCode.None => ProposalOutcome.Applied(new WriteResult(reply.Applied, reply.Index)),
                 DkvErrorCode.NotLeader => ProposalOutcome.NoLeader(
@@ -74,20 +74,33 @@ internal sealed partial class NodeHost
         }
         catch (DkvException ex) when (ex.Code == DkvErrorCode.Unavailable)
         {
-            request.Complete(ProposalOutcome.NoLeader(
+            Finish(request, ProposalOutcome.NoLeader(
                 $"group {request.GroupId}: the leader {leaderName} could not be reached ({ex.Message}); the write was not applied", leader));
         }
         catch (DkvException ex)
         {
             // The leader may have applied it. A retry carries the same client id and sequence, which the state machine
             // de-duplicates, so it is retried once another leader is known (and reported as maybe applied if none is).
-            request.Complete(ProposalOutcome.Retry(ex.Code == DkvErrorCode.ConnectionLost ? DkvErrorCode.ConnectionLost : DkvErrorCode.Timeout,
+            Finish(request, ProposalOutcome.Retry(ex.Code == DkvErrorCode.ConnectionLost ? DkvErrorCode.ConnectionLost : DkvErrorCode.Timeout,
                 $"group {request.GroupId}: the write forwarded to the leader {leaderName} got no answer ({ex.Message}); it may have been applied", leader));
         }
         catch (OperationCanceledException)
         {
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+            Finish(request, ProposalOutcome.Failed(DkvErrorCode.Timeout,
                 $"group {request.GroupId}: the write forwarded to the leader {leaderName} got no answer within {_options.RequestTimeout}; it may have been applied"));
+        }
+    }
+
+    /// <summary>Completes a forwarded write: batched on the event loop's thread (a synchronous failure), directly elsewhere.</summary>
+    private void Finish(ProposalRequest request, in ProposalOutcome outcome)
+    {
+        if (Thread.CurrentThread == _loopThread)
+        {
+            _completions.Add(request, outcome);
+        }
+        else
+        {
+            request.Complete(outcome);
         }
     }
 

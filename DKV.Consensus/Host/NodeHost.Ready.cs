@@ -47,6 +47,9 @@ internal sealed partial class NodeHost
                 ApplyDurable(items[i]);
             }
 
+            // Their answers go out while the disk works.
+            _completions.Dispatch();
+
             // On the loop's own thread: a hand-off to another thread and back costs more than the fsync on a busy machine.
             long syncStart = _time.GetTimestamp();
             _wal.Sync();

@@ -40,6 +40,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     // Set by every producer; reset by the loop before it looks at its inputs, so no wake-up is lost.
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly CompletionBatch _completions = new();
     private readonly ulong _contextBase;
     private ulong _contextCounter;
     private long _pendingTicks;
@@ -281,7 +282,7 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
                 AppliedIndex = stateMachine.AppliedIndex,
             };
             var node = new RaftNode(config, storage, new SeededRandomSource(seed));
-            return new RaftGroup(groupId, node, storage, engine, stateMachine, _settings.MaxPendingReads);
+            return new RaftGroup(groupId, node, storage, engine, stateMachine, _settings.MaxPendingReads, _completions);
         }
         catch
         {

@@ -7,7 +7,8 @@ namespace DKV.Consensus.Host;
 /// </summary>
 internal sealed class ProposalRequest
 {
-    private readonly TaskCompletionSource<ProposalOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run inline where it completes: the event loop never completes it directly (see CompletionBatch).
+    private readonly TaskCompletionSource<ProposalOutcome> _done = new();
 
     public ProposalRequest(ulong groupId, byte[] command, bool forwarded, long deadlineTimestamp)
     {
@@ -37,6 +38,9 @@ internal sealed class ProposalRequest
 
     public Task<ProposalOutcome> Completion => _done.Task;
 
-    /// <summary>Completes the request; later calls are ignored (a forwarding reply may race with shutdown).</summary>
+    /// <summary>
+    /// Completes the request, running the caller's continuation on this thread; later calls are ignored (a forwarding reply may
+    /// race with shutdown). Never called on the event loop's thread, which goes through <see cref="CompletionBatch"/>.
+    /// </summary>
     public void Complete(in ProposalOutcome outcome) => _done.TrySetResult(outcome);
 }

@@ -20,6 +20,7 @@ internal sealed partial class RaftGroup : IDisposable
     private readonly Dictionary<ulong, ProposalRequest> _waiters = [];
     private readonly Queue<ReadRound> _confirmedReads = new();
     private readonly Lock _gate = new();
+    private readonly CompletionBatch _completions;
     private readonly int _maxPendingReads;
     private ReadRound? _nextRead;
     private ReadRound? _outstandingRead;
@@ -29,8 +30,10 @@ internal sealed partial class RaftGroup : IDisposable
     private long _logBytes;
     private int _waitingReaders;
 
-    public RaftGroup(ulong groupId, RaftNode node, DurableRaftStorage storage, IKVDB engine, KvStateMachine stateMachine, int maxPendingReads)
+    public RaftGroup(ulong groupId, RaftNode node, DurableRaftStorage storage, IKVDB engine, KvStateMachine stateMachine, int maxPendingReads,
+        CompletionBatch completions)
     {
+        _completions = completions;
         GroupId = groupId;
         Node = node;
         Storage = storage;
@@ -135,7 +138,7 @@ internal sealed partial class RaftGroup : IDisposable
     {
         if (_waiters.Remove(index, out ProposalRequest? old))
         {
-            old.Complete(ProposalOutcome.Retry(DkvErrorCode.Unavailable,
+            _completions.Add(old, ProposalOutcome.Retry(DkvErrorCode.Unavailable,
                 $"group {GroupId}: the write proposed at index {index} in term {old.Term} was replaced by a newer leader's entry; it was not applied", 0));
         }
 
@@ -153,12 +156,12 @@ internal sealed partial class RaftGroup : IDisposable
         if (request.Term == entry.Term && result.Index == 0)
         {
             // A duplicate whose first outcome the session table no longer holds (KvStateMachine.Apply): unknown.
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+            _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.Timeout,
                 $"group {GroupId}: the write at index {entry.Index} repeats an earlier attempt whose outcome is no longer known; it may have been applied"));
             return;
         }
 
-        request.Complete(request.Term == entry.Term
+        _completions.Add(request, request.Term == entry.Term
             ? ProposalOutcome.Applied(result)
             : ProposalOutcome.Retry(DkvErrorCode.Unavailable,
                 $"group {GroupId}: the write proposed at index {entry.Index} in term {request.Term} lost to term {entry.Term}'s entry after a leader change; it was not applied", 0));
@@ -170,7 +173,7 @@ internal sealed partial class RaftGroup : IDisposable
         foreach (ulong waiting in _waiters.Keys.Where(k => k <= index).ToList())
         {
             _waiters.Remove(waiting, out ProposalRequest? request);
-            request!.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+            _completions.Add(request!, ProposalOutcome.Failed(DkvErrorCode.Timeout,
                 $"group {GroupId}: a snapshot from the leader replaced this replica's log through index {index} before the write at index {waiting} was seen to apply; it may have been applied"));
         }
     }
@@ -186,7 +189,7 @@ internal sealed partial class RaftGroup : IDisposable
         foreach (ulong index in _waiters.Where(p => p.Value.DeadlineTimestamp <= nowTimestamp).Select(p => p.Key).ToList())
         {
             _waiters.Remove(index, out ProposalRequest? request);
-            request!.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+            _completions.Add(request!, ProposalOutcome.Failed(DkvErrorCode.Timeout,
                 $"group {GroupId}: the write at index {index} did not apply before the request timeout; it may still be applied"));
         }
     }
@@ -196,7 +199,7 @@ internal sealed partial class RaftGroup : IDisposable
     {
         foreach ((ulong index, ProposalRequest request) in _waiters)
         {
-            request.Complete(ProposalOutcome.Failed(DkvErrorCode.Timeout,
+            _completions.Add(request, ProposalOutcome.Failed(DkvErrorCode.Timeout,
                 $"group {GroupId}: {reason} before the write at index {index} was seen to apply; it may have been applied"));
         }
 
@@ -264,14 +267,7 @@ internal sealed partial class RaftGroup : IDisposable
             _waitingReaders -= round.Readers;
         }
 
-        if (error is null)
-        {
-            round.Complete();
-        }
-        else
-        {
-            round.Fail(error);
-        }
+        _completions.Add(round, error);
     }
 
     private long CountLogBytes()

@@ -6,7 +6,8 @@ namespace DKV.Consensus.Host;
 /// </summary>
 internal sealed class ReadRound
 {
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Every reader's continuation runs inline, one after another, on the thread that completes the round (a CompletionBatch work item).
+    private readonly TaskCompletionSource _done = new();
     private int _readers;
 
     public ReadRound(long createdTimestamp)
