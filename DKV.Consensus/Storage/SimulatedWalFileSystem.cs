@@ -3,7 +3,7 @@ using DKV.Consensus.Raft;
 namespace DKV.Consensus.Storage;
 
 /// <summary>
-/// A deterministic in-memory disk for tests and the simulator. Appends land in an unsynced state; <see cref="IWalFile.Sync"/>
+/// A deterministic in-memory disk for tests and the simulator. Writes (positional, over zero fill when asked) land in an unsynced state; <see cref="IWalFile.Sync"/>
 /// makes a file's bytes durable and <see cref="SyncDirectory"/> makes created, renamed and deleted names durable.
 /// <see cref="Crash"/> throws away everything not durable and may keep a random prefix of each file's unsynced bytes (a torn tail).
 /// Every write, fsync and name operation is a numbered boundary; <see cref="CrashAtBoundary"/> makes the k-th one throw
@@ -46,8 +46,10 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     }
 
     /// <inheritdoc/>
-    public IWalFile OpenAppend(string path)
+    public IWalFile OpenAppend(string path, long offset, long zeroFillChunkBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(zeroFillChunkBytes);
         lock (_lock)
         {
             ThrowIfCrashed();
@@ -57,7 +59,13 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 _names[path] = file;
             }
 
-            return new SimHandle(this, path, file, _generation);
+            if (offset > file.Data.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                    $"cannot write simulated file '{path}' from offset {offset}: it has only {file.Data.Count} bytes");
+            }
+
+            return new SimHandle(this, path, file, _generation, offset, zeroFillChunkBytes);
         }
     }
 
@@ -116,7 +124,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 file.Data.RemoveRange((int)length, file.Data.Count - (int)length);
             }
 
-            file.Durable = file.Data.ToArray();
+            file.MakeDurable();
         }
     }
 
@@ -187,8 +195,8 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
 
     /// <summary>
     /// Power loss and restart: names not made durable vanish, each file falls back to its synced bytes plus (when
-    /// <see cref="TearUnsyncedTails"/>) a random prefix of its unsynced bytes; open files become unusable; the scripted crash
-    /// boundary is cleared.
+    /// <see cref="TearUnsyncedTails"/>) a random prefix of its unsynced writes replayed in order (a torn tail; over zero fill the
+    /// zeros after the prefix remain); open files become unusable; the scripted crash boundary is cleared.
     /// </summary>
     public void Crash()
     {
@@ -198,16 +206,14 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
             foreach (KeyValuePair<string, SimFile> pair in _durableNames)
             {
                 SimFile file = pair.Value;
-                int keep = 0;
-                if (TearUnsyncedTails && file.Data.Count > file.Durable.Length && StartsWithDurable(file))
+                long keep = 0;
+                long unsynced = file.UnsyncedBytes;
+                if (TearUnsyncedTails && unsynced > 0)
                 {
-                    keep = _random.NextInt(file.Data.Count - file.Durable.Length + 1);
+                    keep = _random.NextInt((int)Math.Min(unsynced + 1, int.MaxValue));
                 }
 
-                List<byte> survived = new(file.Durable);
-                survived.AddRange(file.Data.GetRange(file.Durable.Length, keep));
-                file.Data = survived;
-                file.Durable = survived.ToArray();
+                file.CrashKeeping(keep);
                 _names[pair.Key] = file;
             }
 
@@ -233,19 +239,6 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
 
     private static bool InDirectory(string path, string directory) =>
         string.Equals(Path.GetDirectoryName(path), directory, StringComparison.Ordinal);
-
-    private static bool StartsWithDurable(SimFile file)
-    {
-        for (int i = 0; i < file.Durable.Length; i++)
-        {
-            if (file.Data[i] != file.Durable[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private SimFile Get(string path)
     {
@@ -274,15 +267,61 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         }
     }
 
+    /// <summary>A file's current bytes, its durable bytes, and the writes since its last sync, in order.</summary>
     private sealed class SimFile
     {
+        private readonly List<(int Offset, byte[] Bytes)> _unsynced = new();
+
         public List<byte> Data { get; set; } = new();
 
         public byte[] Durable { get; set; } = [];
+
+        public long UnsyncedBytes => _unsynced.Sum(write => (long)write.Bytes.Length);
+
+        public void Write(int offset, ReadOnlySpan<byte> bytes)
+        {
+            _unsynced.Add((offset, bytes.ToArray()));
+            Apply(Data, offset, bytes);
+        }
+
+        public void MakeDurable()
+        {
+            Durable = Data.ToArray();
+            _unsynced.Clear();
+        }
+
+        /// <summary>The durable bytes plus the first <paramref name="keep"/> unsynced bytes, replayed write by write.</summary>
+        public void CrashKeeping(long keep)
+        {
+            var survived = new List<byte>(Durable);
+            foreach ((int offset, byte[] bytes) in _unsynced)
+            {
+                int count = (int)Math.Min(keep, bytes.Length);
+                Apply(survived, offset, bytes.AsSpan(0, count));
+                keep -= count;
+            }
+
+            Data = survived;
+            MakeDurable();
+        }
+
+        private static void Apply(List<byte> target, int offset, ReadOnlySpan<byte> bytes)
+        {
+            int overwrite = Math.Min(bytes.Length, Math.Max(0, target.Count - offset));
+            for (int i = 0; i < overwrite; i++)
+            {
+                target[offset + i] = bytes[i];
+            }
+
+            target.AddRange(bytes[overwrite..]);
+        }
     }
 
-    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimFile file, int generation) : IWalFile
+    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimFile file, int generation, long offset,
+        long zeroFillChunkBytes) : IWalFile
     {
+        private long _position = offset;
+
         public string Path { get; } = path;
 
         public long Length
@@ -291,7 +330,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
             {
                 lock (owner._lock)
                 {
-                    return file.Data.Count;
+                    return _position;
                 }
             }
         }
@@ -301,8 +340,18 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
             lock (owner._lock)
             {
                 CheckGeneration();
+                long end = _position + data.Length;
+                if (zeroFillChunkBytes > 0 && end > file.Data.Count)
+                {
+                    // The zero fill is a write of its own: a crash may fall between it and the data.
+                    owner.Boundary();
+                    long fillTo = Math.Max(end, file.Data.Count + zeroFillChunkBytes);
+                    file.Write(file.Data.Count, new byte[fillTo - file.Data.Count]);
+                }
+
                 owner.Boundary();
-                file.Data.AddRange(data);
+                file.Write((int)_position, data);
+                _position = end;
             }
         }
 
@@ -313,7 +362,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 CheckGeneration();
                 owner.Boundary();
                 owner.FileSyncCount++;
-                file.Durable = file.Data.ToArray();
+                file.MakeDurable();
             }
         }
 

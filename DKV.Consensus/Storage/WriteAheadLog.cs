@@ -245,6 +245,9 @@ public sealed partial class WriteAheadLog : IDisposable
         }
     }
 
+    /// <summary>The zero fill chunk used for segments: no more than one segment's worth.</summary>
+    private long ZeroFillChunkBytes => Math.Min(_options.ZeroFillChunkBytes, _options.SegmentBytes);
+
     private readonly record struct PendingRecord(
         int Bytes, ulong GroupId, WalRecordType Type, ulong LastIndex, HardState HardState, WalSnapshotMarker Marker);
 }

@@ -29,6 +29,27 @@ internal static class WalTestData
     internal static WalOptions Options(string directory = Directory, long segmentBytes = 64 * 1024) =>
         new() { Directory = directory, SegmentBytes = segmentBytes, MaxRecordBytes = 64 * 1024, MaxBufferedBytes = 1024 * 1024 };
 
+    /// <summary>
+    /// Where the whole records of a segment image end, found from the length fields alone (the checksum is not checked): at the
+    /// end of the data, at a partial record, or where only zero fill is left.
+    /// </summary>
+    internal static long RecordsEnd(byte[] data)
+    {
+        long offset = 0;
+        while (data.Length - offset >= 9 && data.AsSpan((int)offset).ContainsAnyExcept((byte)0))
+        {
+            long next = offset + 9 + System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset));
+            if (next > data.Length)
+            {
+                break;
+            }
+
+            offset = next;
+        }
+
+        return offset;
+    }
+
     internal static string Describe(IReadOnlyList<LogEntry> entries) =>
         string.Join(",", entries.Select(e => $"{e.Index}@{e.Term}:{Convert.ToHexString(e.Data.Span)}"));
 }
