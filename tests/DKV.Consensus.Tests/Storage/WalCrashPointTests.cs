@@ -24,12 +24,17 @@ public sealed class WalCrashPointTests
         long boundaries = dryRun.BoundaryCount;
         Assert.That(boundaries, Is.GreaterThan(30), "the script must exercise many boundaries");
 
+        int zeroTails = 0;
+        int tornOverZeroFill = 0;
         for (long k = 1; k <= boundaries; k++)
         {
             var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 1000 + (ulong)k)) { TearUnsyncedTails = tear, CrashAtBoundary = k };
             Assert.That(Run(fs, script, out int synced, out int appended), Is.True, $"seed {seed}: boundary {k} did not crash");
             fs.Crash();
-            int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered);
+            bool zeroTail = EndsInZeroFill(fs);
+            zeroTails += zeroTail ? 1 : 0;
+            int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered, out bool torn);
+            tornOverZeroFill += zeroTail && torn ? 1 : 0;
             Assert.That(matched, Is.GreaterThanOrEqualTo(0),
                 $"seed {seed}, tear {tear}, crash at boundary {k}: recovered state matches no record prefix in [{synced}, {appended}]; " +
                 $"got {recovered}; synced prefix is {string.Join(" | ", WalScript.Model(script, synced).Values)}");
@@ -51,6 +56,10 @@ public sealed class WalCrashPointTests
                     $"seed {seed}, boundary {k}: state changed across the second restart");
             }
         }
+
+        Assert.That(zeroTails, Is.GreaterThan(0), "some crashes must leave the last segment ending in zero fill");
+        Assert.That(tornOverZeroFill, tear ? Is.GreaterThan(0) : Is.Zero,
+            "torn records inside the zero fill must occur exactly when unsynced writes may partly survive");
     }
 
     [Test]
@@ -70,7 +79,7 @@ public sealed class WalCrashPointTests
             fs.Crash();
             try
             {
-                violations += FindMatchingPrefix(fs, script, synced, appended, out _) < 0 ? 1 : 0;
+                violations += FindMatchingPrefix(fs, script, synced, appended, out _, out _) < 0 ? 1 : 0;
             }
             catch (DkvException error) when (error.Code == DkvErrorCode.Corrupt)
             {
@@ -121,10 +130,25 @@ public sealed class WalCrashPointTests
         }
     }
 
+    /// <summary>True when the newest segment goes on with zeros after its last non-zero byte (the zero fill survived the crash).</summary>
+    private static bool EndsInZeroFill(SimulatedWalFileSystem fs)
+    {
+        string? last = fs.ListFiles(WalTestData.Directory).LastOrDefault(name => name.EndsWith(".wal", StringComparison.Ordinal));
+        if (last is null)
+        {
+            return false;
+        }
+
+        byte[] data = fs.ReadAll(Path.Combine(WalTestData.Directory, last));
+        return data.Length > 0 && data[^1] == 0 && data.AsSpan().LastIndexOfAnyExcept((byte)0) < data.Length - 64;
+    }
+
     /// <summary>The m in [synced, appended] whose record prefix the recovered state equals, or -1 when none does.</summary>
-    private static int FindMatchingPrefix(SimulatedWalFileSystem fs, List<WalScript.Step> script, int synced, int appended, out string recovered)
+    private static int FindMatchingPrefix(SimulatedWalFileSystem fs, List<WalScript.Step> script, int synced, int appended,
+        out string recovered, out bool torn)
     {
         using var wal = WriteAheadLog.Open(fs, Options);
+        torn = wal.RecoveryReport is not null;
         var groups = new HashSet<ulong>(wal.Recovered.Keys);
         recovered = string.Join(" | ", groups.Select(g => WalScript.Describe(wal.Recovered, g)));
         for (int m = appended; m >= synced; m--)
