@@ -15,8 +15,8 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
 {
     private readonly object _lock = new();
     private readonly IRandomSource _random;
-    private readonly Dictionary<string, SimFile> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SimFile> _durableNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedFile> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedFile> _durableNames = new(StringComparer.Ordinal);
     private bool _crashed;
     private int _generation;
 
@@ -39,6 +39,13 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     /// <summary>When true (the default), <see cref="Crash"/> keeps a random prefix of each file's unsynced bytes.</summary>
     public bool TearUnsyncedTails { get; set; } = true;
 
+    /// <summary>
+    /// 0 (the default): a torn tail is a prefix of the unsynced writes. Positive: <see cref="Crash"/> instead keeps each
+    /// page-aligned piece of this many bytes of every unsynced write, or not, at random (pages written back in any order), with
+    /// <see cref="TearUnsyncedTails"/> on.
+    /// </summary>
+    public int TornPageBytes { get; set; }
+
     /// <inheritdoc/>
     public void CreateDirectory(string directory)
     {
@@ -53,9 +60,9 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             ThrowIfCrashed();
-            if (!_names.TryGetValue(path, out SimFile? file))
+            if (!_names.TryGetValue(path, out SimulatedFile? file))
             {
-                file = new SimFile();
+                file = new SimulatedFile();
                 _names[path] = file;
             }
 
@@ -118,7 +125,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             Boundary();
-            SimFile file = Get(path);
+            SimulatedFile file = Get(path);
             if (length < file.Data.Count)
             {
                 file.Data.RemoveRange((int)length, file.Data.Count - (int)length);
@@ -134,7 +141,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             Boundary();
-            SimFile file = Get(source);
+            SimulatedFile file = Get(source);
             _names.Remove(source);
             _names[destination] = file;
         }
@@ -183,7 +190,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 }
             }
 
-            foreach (KeyValuePair<string, SimFile> pair in _names)
+            foreach (KeyValuePair<string, SimulatedFile> pair in _names)
             {
                 if (InDirectory(pair.Key, directory))
                 {
@@ -203,11 +210,18 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             _names.Clear();
-            foreach (KeyValuePair<string, SimFile> pair in _durableNames)
+            foreach (KeyValuePair<string, SimulatedFile> pair in _durableNames)
             {
-                SimFile file = pair.Value;
+                SimulatedFile file = pair.Value;
                 long keep = 0;
                 long unsynced = file.UnsyncedBytes;
+                if (TearUnsyncedTails && TornPageBytes > 0)
+                {
+                    file.CrashKeepingPages(_random, TornPageBytes);
+                    _names[pair.Key] = file;
+                    continue;
+                }
+
                 if (TearUnsyncedTails && unsynced > 0)
                 {
                     keep = _random.NextInt((int)Math.Min(unsynced + 1, int.MaxValue));
@@ -228,7 +242,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     {
         lock (_lock)
         {
-            SimFile file = Get(path);
+            SimulatedFile file = Get(path);
             file.Data[(int)offset] ^= 0xFF;
             if (offset < file.Durable.Length)
             {
@@ -240,10 +254,10 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     private static bool InDirectory(string path, string directory) =>
         string.Equals(Path.GetDirectoryName(path), directory, StringComparison.Ordinal);
 
-    private SimFile Get(string path)
+    private SimulatedFile Get(string path)
     {
         ThrowIfCrashed();
-        return _names.TryGetValue(path, out SimFile? file)
+        return _names.TryGetValue(path, out SimulatedFile? file)
             ? file
             : throw new FileNotFoundException($"simulated file '{path}' does not exist", path);
     }
@@ -267,57 +281,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         }
     }
 
-    /// <summary>A file's current bytes, its durable bytes, and the writes since its last sync, in order.</summary>
-    private sealed class SimFile
-    {
-        private readonly List<(int Offset, byte[] Bytes)> _unsynced = new();
-
-        public List<byte> Data { get; set; } = new();
-
-        public byte[] Durable { get; set; } = [];
-
-        public long UnsyncedBytes => _unsynced.Sum(write => (long)write.Bytes.Length);
-
-        public void Write(int offset, ReadOnlySpan<byte> bytes)
-        {
-            _unsynced.Add((offset, bytes.ToArray()));
-            Apply(Data, offset, bytes);
-        }
-
-        public void MakeDurable()
-        {
-            Durable = Data.ToArray();
-            _unsynced.Clear();
-        }
-
-        /// <summary>The durable bytes plus the first <paramref name="keep"/> unsynced bytes, replayed write by write.</summary>
-        public void CrashKeeping(long keep)
-        {
-            var survived = new List<byte>(Durable);
-            foreach ((int offset, byte[] bytes) in _unsynced)
-            {
-                int count = (int)Math.Min(keep, bytes.Length);
-                Apply(survived, offset, bytes.AsSpan(0, count));
-                keep -= count;
-            }
-
-            Data = survived;
-            MakeDurable();
-        }
-
-        private static void Apply(List<byte> target, int offset, ReadOnlySpan<byte> bytes)
-        {
-            int overwrite = Math.Min(bytes.Length, Math.Max(0, target.Count - offset));
-            for (int i = 0; i < overwrite; i++)
-            {
-                target[offset + i] = bytes[i];
-            }
-
-            target.AddRange(bytes[overwrite..]);
-        }
-    }
-
-    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimFile file, int generation, long offset,
+    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimulatedFile file, int generation, long offset,
         long zeroFillChunkBytes) : IWalFile
     {
         private long _position = offset;

@@ -62,6 +62,40 @@ public sealed class WalCrashPointTests
             "torn records inside the zero fill must occur exactly when unsynced writes may partly survive");
     }
 
+    /// <summary>
+    /// Pages of unsynced writes land in any order (zeros, then garbage, then zeros inside the zero fill): recovery either gives a
+    /// whole-record prefix that keeps every synced record, or stops with Corrupt when a lost page lies before a whole record of
+    /// the same write (a zeroed header followed by a valid record); it never accepts a torn record or drops a synced one.
+    /// </summary>
+    [Test]
+    [CancelAfter(60_000)]
+    public void Recover_CrashWithPagesLandingInAnyOrder_KeepsSyncedRecordsOrStopsAsCorrupt([Values(1UL, 2UL, 3UL)] ulong seed)
+    {
+        List<WalScript.Step> script = WalScript.Generate(seed, steps: 80);
+        var dryRun = new SimulatedWalFileSystem(new SeededRandomSource(seed));
+        Assert.That(Run(dryRun, script, out _, out _), Is.False);
+        int torn = 0;
+        for (long k = 1; k <= dryRun.BoundaryCount; k++)
+        {
+            var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 7919 + (ulong)k)) { TornPageBytes = 64, CrashAtBoundary = k };
+            Assert.That(Run(fs, script, out int synced, out int appended), Is.True, $"seed {seed}: boundary {k} did not crash");
+            fs.Crash();
+            try
+            {
+                int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered, out bool cut);
+                Assert.That(matched, Is.GreaterThanOrEqualTo(0),
+                    $"seed {seed}, crash at boundary {k}: recovered state matches no record prefix in [{synced}, {appended}]; got {recovered}");
+                torn += cut ? 1 : 0;
+            }
+            catch (DkvException error) when (error.Code == DkvErrorCode.Corrupt)
+            {
+                Assert.That(error.Message, Does.Contain("a valid record follows it"), $"seed {seed}, boundary {k}");
+            }
+        }
+
+        Assert.That(torn, Is.GreaterThan(0), "some crashes must leave torn pages that recovery cuts");
+    }
+
     [Test]
     [CancelAfter(60_000)]
     public void Recover_PlantedSkipFsync_CheckerReportsLostSyncedRecords()
