@@ -31,7 +31,7 @@ public sealed class WalCrashPointTests
             var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 1000 + (ulong)k)) { TearUnsyncedTails = tear, CrashAtBoundary = k };
             Assert.That(Run(fs, script, out int synced, out int appended), Is.True, $"seed {seed}: boundary {k} did not crash");
             fs.Crash();
-            bool zeroTail = EndsInZeroFill(fs);
+            bool zeroTail = WalTestData.LastSegmentEndsInZeroFill(fs);
             zeroTails += zeroTail ? 1 : 0;
             int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered, out bool torn);
             tornOverZeroFill += zeroTail && torn ? 1 : 0;
@@ -162,19 +162,6 @@ public sealed class WalCrashPointTests
         {
             wal?.Dispose();
         }
-    }
-
-    /// <summary>True when the newest segment goes on with zeros after its last non-zero byte (the zero fill survived the crash).</summary>
-    private static bool EndsInZeroFill(SimulatedWalFileSystem fs)
-    {
-        string? last = fs.ListFiles(WalTestData.Directory).LastOrDefault(name => name.EndsWith(".wal", StringComparison.Ordinal));
-        if (last is null)
-        {
-            return false;
-        }
-
-        byte[] data = fs.ReadAll(Path.Combine(WalTestData.Directory, last));
-        return data.Length > 0 && data[^1] == 0 && data.AsSpan().LastIndexOfAnyExcept((byte)0) < data.Length - 64;
     }
 
     /// <summary>The m in [synced, appended] whose record prefix the recovered state equals, or -1 when none does.</summary>

@@ -50,6 +50,19 @@ internal static class WalTestData
         return offset;
     }
 
+    /// <summary>True when the newest segment goes on with zeros after its last non-zero byte (the zero fill survived the crash).</summary>
+    internal static bool LastSegmentEndsInZeroFill(SimulatedWalFileSystem fs, string directory = Directory)
+    {
+        string? last = fs.ListFiles(directory).LastOrDefault(name => name.EndsWith(".wal", StringComparison.Ordinal));
+        if (last is null)
+        {
+            return false;
+        }
+
+        byte[] data = fs.ReadAll(Path.Combine(directory, last));
+        return data.Length > 0 && data[^1] == 0 && data.AsSpan().LastIndexOfAnyExcept((byte)0) < data.Length - 64;
+    }
+
     internal static string Describe(IReadOnlyList<LogEntry> entries) =>
         string.Join(",", entries.Select(e => $"{e.Index}@{e.Term}:{Convert.ToHexString(e.Data.Span)}"));
 }
