@@ -3,8 +3,8 @@ using DKV.Consensus.Raft;
 namespace DKV.Consensus.Storage;
 
 /// <summary>
-/// A deterministic in-memory disk for tests and the simulator. Writes (positional, over zero fill when asked) land in an unsynced state; <see cref="IWalFile.Sync"/>
-/// makes a file's bytes durable and <see cref="SyncDirectory"/> makes created, renamed and deleted names durable.
+/// A deterministic in-memory disk for tests and the simulator. Writes (positional, over zero fill when asked) land in an unsynced
+/// state; <see cref="IWalFile.Sync"/> makes a file's bytes durable and <see cref="SyncDirectory"/> makes created, renamed and deleted names durable.
 /// <see cref="Crash"/> throws away everything not durable and may keep a random prefix of each file's unsynced bytes (a torn tail).
 /// Every write, fsync and name operation is a numbered boundary; <see cref="CrashAtBoundary"/> makes the k-th one throw
 /// <see cref="SimulatedCrashException"/> before it takes effect.

@@ -35,7 +35,8 @@ internal static class WalFiles
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset));
             long total = HeaderBytes + (long)length;
             if (offset + total > data.Length ||
-                BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset + 4)) != Crc32C.Compute(data.AsSpan((int)offset + 8, 1 + (int)length)))
+                BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset + 4)) !=
+                    Crc32C.Compute(data.AsSpan((int)offset + 8, 1 + (int)length)))
             {
                 break;
             }
