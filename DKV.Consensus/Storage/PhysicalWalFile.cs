@@ -13,6 +13,7 @@ namespace DKV.Consensus.Storage;
 /// </remarks>
 internal sealed class PhysicalWalFile : IWalFile
 {
+    private const int MaxPiecesPerWrite = 256;
     private static readonly ReadOnlyMemory<byte> s_zeros = new byte[64 * 1024];
 
     private readonly SafeFileHandle _handle;
@@ -71,18 +72,29 @@ internal sealed class PhysicalWalFile : IWalFile
 
     public void Dispose() => _handle.Dispose();
 
-    /// <summary>Extends the file with written zeros (one gathered write) up to <paramref name="newEnd"/>.</summary>
+    /// <summary>
+    /// Extends the file with written zeros up to <paramref name="newEnd"/>: gathered writes of at most
+    /// <see cref="MaxPiecesPerWrite"/> pieces each (well under the kernel's IOV_MAX of 1024).
+    /// </summary>
     private void ZeroFill(long newEnd)
     {
-        long at = _fileBytes;
-        var pieces = new List<ReadOnlyMemory<byte>>();
-        for (long left = newEnd - at; left > 0; left -= s_zeros.Length)
+        var pieces = new List<ReadOnlyMemory<byte>>(MaxPiecesPerWrite);
+        while (_fileBytes < newEnd)
         {
-            pieces.Add(s_zeros[..(int)Math.Min(left, s_zeros.Length)]);
-        }
+            pieces.Clear();
+            long at = _fileBytes;
+            long left = newEnd - at;
+            while (left > 0 && pieces.Count < MaxPiecesPerWrite)
+            {
+                int piece = (int)Math.Min(left, s_zeros.Length);
+                pieces.Add(s_zeros[..piece]);
+                left -= piece;
+            }
 
-        RandomAccess.Write(_handle, pieces, at);
-        ZeroFilledBytes += newEnd - at;
-        _fileBytes = newEnd;
+            RandomAccess.Write(_handle, pieces, at);
+            long written = newEnd - at - left;
+            ZeroFilledBytes += written;
+            _fileBytes = at + written;
+        }
     }
 }

@@ -50,6 +50,25 @@ public sealed class PhysicalWalFileSystemTests
     }
 
     [Test]
+    public void Append_ChunkLargerThanOneGatheredWrite_FillsTheWholeChunkWithZeros()
+    {
+        string path = Path.Combine(_directory, "a.wal");
+        const long chunk = 20L * 1024 * 1024;
+        using (var file = (PhysicalWalFile)PhysicalWalFileSystem.Instance.OpenAppend(path, 0, chunk))
+        {
+            file.Append([1]);
+            Assert.That(file.ZeroFilledBytes, Is.EqualTo(chunk));
+        }
+
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(chunk));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
+        stream.Position = chunk - 4096;
+        byte[] tail = new byte[4096];
+        stream.ReadExactly(tail);
+        Assert.That(tail.All(b => b == 0), Is.True);
+    }
+
+    [Test]
     public void OpenAppend_AtOffsetInsideFile_OverwritesFromThereAndFillsNoMore()
     {
         string path = Path.Combine(_directory, "a.wal");
