@@ -85,6 +85,22 @@ public sealed class PhysicalWalFileSystemTests
     }
 
     [Test]
+    public void ReadAt_ZeroFilledFile_ReadsTheDataThenZerosToTheFileEnd()
+    {
+        string path = Path.Combine(_directory, "a.wal");
+        using (IWalFile file = PhysicalWalFileSystem.Instance.OpenAppend(path, 0, zeroFillChunkBytes: 4096))
+        {
+            file.Append([1, 2, 3, 4]);
+            file.Sync();
+        }
+
+        byte[] buffer = new byte[6];
+        Assert.That(PhysicalWalFileSystem.Instance.ReadAt(path, 2, buffer), Is.EqualTo(6));
+        Assert.That(buffer, Is.EqualTo(new byte[] { 3, 4, 0, 0, 0, 0 }));
+        Assert.That(PhysicalWalFileSystem.Instance.ReadAt(path, 4094, buffer), Is.EqualTo(2), "the read stops at the file end");
+    }
+
+    [Test]
     public void OpenAppend_OffsetBeyondFile_ThrowsNamingTheFile()
     {
         string path = Path.Combine(_directory, "a.wal");

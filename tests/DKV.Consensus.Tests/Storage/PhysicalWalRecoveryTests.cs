@@ -151,6 +151,32 @@ public sealed class PhysicalWalRecoveryTests
         Assert.That(reopened.Recovered[1].HardState, Is.EqualTo(new HardState(1, 1, 59)));
     }
 
+    [Test]
+    public void Sync_SnapshotMarkerPastOldZeroFilledSegments_DeletesThemAndReplayKeepsTail()
+    {
+        WalOptions options = WalTestData.Options(_directory, segmentBytes: 8192) with { ZeroFillChunkBytes = 4096 };
+        using (var wal = WriteAheadLog.Open(PhysicalWalFileSystem.Instance, options))
+        {
+            for (ulong i = 1; i <= 60; i++)
+            {
+                wal.Append(1, new HardState(1, 1, i - 1), WalTestData.Entries(i, 1, 1, dataBytes: 300));
+                wal.Sync();
+            }
+
+            int before = Directory.GetFiles(_directory, "*.wal").Length;
+            wal.AppendSnapshotMarker(1, new WalSnapshotMarker(55, 1, 50, ReplacesLog: false));
+            wal.Sync();
+            Assert.That(Directory.GetFiles(_directory, "*.wal"), Has.Length.LessThan(before));
+            Assert.That(wal.SegmentCount, Is.EqualTo(Directory.GetFiles(_directory, "*.wal").Length));
+        }
+
+        using var reopened = WriteAheadLog.Open(PhysicalWalFileSystem.Instance, options);
+        Assert.That(reopened.RecoveryReport, Is.Null);
+        Assert.That(reopened.Recovered[1].Entries.Select(e => e.Index), Is.EqualTo(Enumerable.Range(50, 11).Select(i => (ulong)i)));
+        Assert.That(reopened.Recovered[1].Snapshot, Is.EqualTo(new WalSnapshotMarker(55, 1, 50, false)));
+        Assert.That(reopened.Recovered[1].HardState, Is.EqualTo(new HardState(1, 1, 59)));
+    }
+
     private void WriteSynced(ulong first, int syncs, int entriesPerSync)
     {
         using var wal = WriteAheadLog.Open(PhysicalWalFileSystem.Instance, Options);
