@@ -14,8 +14,17 @@ public interface IWalFileSystem
     /// <summary>Creates the directory (and parents) when missing.</summary>
     void CreateDirectory(string directory);
 
-    /// <summary>Opens <paramref name="path"/> for appending, creating it empty when missing. The caller owns the returned file.</summary>
-    IWalFile OpenAppend(string path);
+    /// <summary>
+    /// Opens <paramref name="path"/> for writing from byte <paramref name="offset"/> on (creating it empty when missing); bytes
+    /// after <paramref name="offset"/> are overwritten. The caller owns the returned file.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="offset">Where the first append writes; at most the file's length (else <see cref="ArgumentOutOfRangeException"/>).
+    /// Every byte from here to the end of the file must be zero when <paramref name="zeroFillChunkBytes"/> is positive.</param>
+    /// <param name="zeroFillChunkBytes">0: the file grows only by what is appended. Positive: whenever an append would pass the end
+    /// of the file, the file is first extended with written zeros to at least this many bytes past its old end (never
+    /// preallocated holes: writing into those converts extents, which is journalled again).</param>
+    IWalFile OpenAppend(string path, long offset, long zeroFillChunkBytes);
 
     /// <summary>True when the file exists.</summary>
     bool Exists(string path);

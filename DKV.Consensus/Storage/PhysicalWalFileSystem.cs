@@ -3,8 +3,9 @@ using DKV.Consensus.Interop;
 namespace DKV.Consensus.Storage;
 
 /// <summary>
-/// <see cref="IWalFileSystem"/> over the real disk: <see cref="FileStream"/> with <c>Flush(true)</c> for file fsync and an
-/// fsync of the directory through libc for name changes. Thread-safe as far as the operating system is.
+/// <see cref="IWalFileSystem"/> over the real disk: positional writes into a zero-filled region and fdatasync (Linux; a full
+/// flush elsewhere) for files, and an fsync of the directory through libc for name changes. Thread-safe as far as the
+/// operating system is.
 /// </summary>
 public sealed class PhysicalWalFileSystem : IWalFileSystem
 {
@@ -15,7 +16,8 @@ public sealed class PhysicalWalFileSystem : IWalFileSystem
     public void CreateDirectory(string directory) => Directory.CreateDirectory(directory);
 
     /// <inheritdoc/>
-    public IWalFile OpenAppend(string path) => new PhysicalWalFile(path);
+    public IWalFile OpenAppend(string path, long offset, long zeroFillChunkBytes) =>
+        new PhysicalWalFile(path, offset, zeroFillChunkBytes);
 
     /// <inheritdoc/>
     public bool Exists(string path) => File.Exists(path);
@@ -74,25 +76,4 @@ public sealed class PhysicalWalFileSystem : IWalFileSystem
 
     /// <inheritdoc/>
     public void SyncDirectory(string directory) => DirectorySync.Sync(directory);
-
-    private sealed class PhysicalWalFile : IWalFile
-    {
-        private readonly FileStream _stream;
-
-        public PhysicalWalFile(string path)
-        {
-            Path = path;
-            _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
-        }
-
-        public string Path { get; }
-
-        public long Length => _stream.Length;
-
-        public void Append(ReadOnlySpan<byte> data) => _stream.Write(data);
-
-        public void Sync() => _stream.Flush(flushToDisk: true);
-
-        public void Dispose() => _stream.Dispose();
-    }
 }

@@ -3,8 +3,8 @@ using DKV.Consensus.Raft;
 namespace DKV.Consensus.Storage;
 
 /// <summary>
-/// A deterministic in-memory disk for tests and the simulator. Appends land in an unsynced state; <see cref="IWalFile.Sync"/>
-/// makes a file's bytes durable and <see cref="SyncDirectory"/> makes created, renamed and deleted names durable.
+/// A deterministic in-memory disk for tests and the simulator. Writes (positional, over zero fill when asked) land in an unsynced
+/// state; <see cref="IWalFile.Sync"/> makes a file's bytes durable and <see cref="SyncDirectory"/> makes created, renamed and deleted names durable.
 /// <see cref="Crash"/> throws away everything not durable and may keep a random prefix of each file's unsynced bytes (a torn tail).
 /// Every write, fsync and name operation is a numbered boundary; <see cref="CrashAtBoundary"/> makes the k-th one throw
 /// <see cref="SimulatedCrashException"/> before it takes effect.
@@ -15,8 +15,8 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
 {
     private readonly object _lock = new();
     private readonly IRandomSource _random;
-    private readonly Dictionary<string, SimFile> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SimFile> _durableNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedFile> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SimulatedFile> _durableNames = new(StringComparer.Ordinal);
     private bool _crashed;
     private int _generation;
 
@@ -39,6 +39,13 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     /// <summary>When true (the default), <see cref="Crash"/> keeps a random prefix of each file's unsynced bytes.</summary>
     public bool TearUnsyncedTails { get; set; } = true;
 
+    /// <summary>
+    /// 0 (the default): a torn tail is a prefix of the unsynced writes. Positive: <see cref="Crash"/> instead keeps each
+    /// page-aligned piece of this many bytes of every unsynced write, or not, at random (pages written back in any order), with
+    /// <see cref="TearUnsyncedTails"/> on.
+    /// </summary>
+    public int TornPageBytes { get; set; }
+
     /// <inheritdoc/>
     public void CreateDirectory(string directory)
     {
@@ -46,18 +53,26 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     }
 
     /// <inheritdoc/>
-    public IWalFile OpenAppend(string path)
+    public IWalFile OpenAppend(string path, long offset, long zeroFillChunkBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(zeroFillChunkBytes);
         lock (_lock)
         {
             ThrowIfCrashed();
-            if (!_names.TryGetValue(path, out SimFile? file))
+            if (!_names.TryGetValue(path, out SimulatedFile? file))
             {
-                file = new SimFile();
+                file = new SimulatedFile();
                 _names[path] = file;
             }
 
-            return new SimHandle(this, path, file, _generation);
+            if (offset > file.Data.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset,
+                    $"cannot write simulated file '{path}' from offset {offset}: it has only {file.Data.Count} bytes");
+            }
+
+            return new SimHandle(this, path, file, _generation, offset, zeroFillChunkBytes);
         }
     }
 
@@ -110,13 +125,13 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             Boundary();
-            SimFile file = Get(path);
+            SimulatedFile file = Get(path);
             if (length < file.Data.Count)
             {
                 file.Data.RemoveRange((int)length, file.Data.Count - (int)length);
             }
 
-            file.Durable = file.Data.ToArray();
+            file.MakeDurable();
         }
     }
 
@@ -126,7 +141,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         lock (_lock)
         {
             Boundary();
-            SimFile file = Get(source);
+            SimulatedFile file = Get(source);
             _names.Remove(source);
             _names[destination] = file;
         }
@@ -175,7 +190,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 }
             }
 
-            foreach (KeyValuePair<string, SimFile> pair in _names)
+            foreach (KeyValuePair<string, SimulatedFile> pair in _names)
             {
                 if (InDirectory(pair.Key, directory))
                 {
@@ -187,27 +202,32 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
 
     /// <summary>
     /// Power loss and restart: names not made durable vanish, each file falls back to its synced bytes plus (when
-    /// <see cref="TearUnsyncedTails"/>) a random prefix of its unsynced bytes; open files become unusable; the scripted crash
-    /// boundary is cleared.
+    /// <see cref="TearUnsyncedTails"/>) a random prefix of its unsynced writes replayed in order (a torn tail; over zero fill the
+    /// zeros after the prefix remain); open files become unusable; the scripted crash boundary is cleared.
     /// </summary>
     public void Crash()
     {
         lock (_lock)
         {
             _names.Clear();
-            foreach (KeyValuePair<string, SimFile> pair in _durableNames)
+            foreach (KeyValuePair<string, SimulatedFile> pair in _durableNames)
             {
-                SimFile file = pair.Value;
-                int keep = 0;
-                if (TearUnsyncedTails && file.Data.Count > file.Durable.Length && StartsWithDurable(file))
+                SimulatedFile file = pair.Value;
+                long keep = 0;
+                long unsynced = file.UnsyncedBytes;
+                if (TearUnsyncedTails && TornPageBytes > 0)
                 {
-                    keep = _random.NextInt(file.Data.Count - file.Durable.Length + 1);
+                    file.CrashKeepingPages(_random, TornPageBytes);
+                    _names[pair.Key] = file;
+                    continue;
                 }
 
-                List<byte> survived = new(file.Durable);
-                survived.AddRange(file.Data.GetRange(file.Durable.Length, keep));
-                file.Data = survived;
-                file.Durable = survived.ToArray();
+                if (TearUnsyncedTails && unsynced > 0)
+                {
+                    keep = _random.NextInt((int)Math.Min(unsynced + 1, int.MaxValue));
+                }
+
+                file.CrashKeeping(keep);
                 _names[pair.Key] = file;
             }
 
@@ -222,7 +242,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     {
         lock (_lock)
         {
-            SimFile file = Get(path);
+            SimulatedFile file = Get(path);
             file.Data[(int)offset] ^= 0xFF;
             if (offset < file.Durable.Length)
             {
@@ -234,23 +254,10 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
     private static bool InDirectory(string path, string directory) =>
         string.Equals(Path.GetDirectoryName(path), directory, StringComparison.Ordinal);
 
-    private static bool StartsWithDurable(SimFile file)
-    {
-        for (int i = 0; i < file.Durable.Length; i++)
-        {
-            if (file.Data[i] != file.Durable[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private SimFile Get(string path)
+    private SimulatedFile Get(string path)
     {
         ThrowIfCrashed();
-        return _names.TryGetValue(path, out SimFile? file)
+        return _names.TryGetValue(path, out SimulatedFile? file)
             ? file
             : throw new FileNotFoundException($"simulated file '{path}' does not exist", path);
     }
@@ -274,15 +281,11 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
         }
     }
 
-    private sealed class SimFile
+    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimulatedFile file, int generation, long offset,
+        long zeroFillChunkBytes) : IWalFile
     {
-        public List<byte> Data { get; set; } = new();
+        private long _position = offset;
 
-        public byte[] Durable { get; set; } = [];
-    }
-
-    private sealed class SimHandle(SimulatedWalFileSystem owner, string path, SimFile file, int generation) : IWalFile
-    {
         public string Path { get; } = path;
 
         public long Length
@@ -291,7 +294,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
             {
                 lock (owner._lock)
                 {
-                    return file.Data.Count;
+                    return _position;
                 }
             }
         }
@@ -301,8 +304,18 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
             lock (owner._lock)
             {
                 CheckGeneration();
+                long end = _position + data.Length;
+                if (zeroFillChunkBytes > 0 && end > file.Data.Count)
+                {
+                    // The zero fill is a write of its own: a crash may fall between it and the data.
+                    owner.Boundary();
+                    long fillTo = Math.Max(end, file.Data.Count + zeroFillChunkBytes);
+                    file.Write(file.Data.Count, new byte[fillTo - file.Data.Count]);
+                }
+
                 owner.Boundary();
-                file.Data.AddRange(data);
+                file.Write((int)_position, data);
+                _position = end;
             }
         }
 
@@ -313,7 +326,7 @@ public sealed class SimulatedWalFileSystem : IWalFileSystem
                 CheckGeneration();
                 owner.Boundary();
                 owner.FileSyncCount++;
-                file.Durable = file.Data.ToArray();
+                file.MakeDurable();
             }
         }
 

@@ -53,7 +53,7 @@ public sealed class SnapshotStore
         string final = FileName(groupId, snapshot.Metadata.Index);
         string temp = final + TempExtension;
         _fs.Delete(temp);
-        using (IWalFile file = _fs.OpenAppend(temp))
+        using (IWalFile file = _fs.OpenAppend(temp, offset: 0, zeroFillChunkBytes: 0))
         {
             file.Append(image);
             file.Sync();

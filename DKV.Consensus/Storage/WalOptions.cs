@@ -17,6 +17,15 @@ public sealed record WalOptions
     /// <summary>How many bytes may be appended and not yet synced; <see cref="WriteAheadLog.Append"/> refuses more. Default 256 MiB.</summary>
     public long MaxBufferedBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// How far ahead of the data a segment is filled with written zeros, in bytes (capped at <see cref="SegmentBytes"/>); 0 turns
+    /// it off. Syncing writes into existing blocks with fdatasync avoids a file-system journal commit per sync. Default 1 MiB.
+    /// </summary>
+    public long ZeroFillChunkBytes { get; init; } = 1024L * 1024;
+
+    /// <summary>The most <see cref="ZeroFillChunkBytes"/> may be (1 GiB).</summary>
+    public const long MaxZeroFillChunkBytes = 1024L * 1024 * 1024;
+
     /// <summary>Throws <see cref="DkvException"/> (InvalidArgument) naming the bad option and the allowed range.</summary>
     public void Validate()
     {
@@ -35,6 +44,12 @@ public sealed record WalOptions
         {
             throw new DkvException(DkvErrorCode.InvalidArgument,
                 $"WalOptions.SegmentBytes is {SegmentBytes}; use at least 4096");
+        }
+
+        if (ZeroFillChunkBytes != 0 && ZeroFillChunkBytes is < 4096 or > MaxZeroFillChunkBytes)
+        {
+            throw new DkvException(DkvErrorCode.InvalidArgument,
+                $"WalOptions.ZeroFillChunkBytes is {ZeroFillChunkBytes}; use 0 (off) or 4096 to {MaxZeroFillChunkBytes}");
         }
 
         if (MaxBufferedBytes < MaxRecordBytes)

@@ -6,8 +6,9 @@ using DKV.Core.Errors;
 namespace DKV.Consensus.Storage;
 
 /// <summary>
-/// Opening side: replay every segment in order; a damaged record at the end of the last segment is a torn tail (cut off and
-/// reported), anywhere else it stops the open with <see cref="DkvErrorCode.Corrupt"/>.
+/// Opening side: replay every segment in order; an all-zero rest of a segment is its zero fill (a clean end); a damaged record at
+/// the end of the last segment is a torn tail (cut off and reported), anywhere else it stops the open with
+/// <see cref="DkvErrorCode.Corrupt"/>.
 /// </summary>
 public sealed partial class WriteAheadLog
 {
@@ -17,6 +18,7 @@ public sealed partial class WriteAheadLog
         List<(long Sequence, string Path)> files = ListSegments();
         var groups = new Dictionary<ulong, WalGroupReplay>();
         _firstSegmentSequence = files.Count > 0 ? files[0].Sequence : 1;
+        long dataEnd = 0;
         for (int i = 0; i < files.Count; i++)
         {
             if (i > 0 && files[i].Sequence != files[i - 1].Sequence + 1)
@@ -27,7 +29,7 @@ public sealed partial class WriteAheadLog
             }
 
             var segment = new WalSegment(files[i].Sequence, files[i].Path);
-            ReplaySegment(segment, groups, isLast: i == files.Count - 1);
+            dataEnd = ReplaySegment(segment, groups, isLast: i == files.Count - 1);
             _segments.Add(segment);
         }
 
@@ -44,7 +46,8 @@ public sealed partial class WriteAheadLog
         }
         else
         {
-            _active = _fs.OpenAppend(_segments[^1].Path);
+            // Resume at the end of the valid records: after it the file holds only zero fill (a torn tail was cut above).
+            _active = _fs.OpenAppend(_segments[^1].Path, dataEnd, ZeroFillChunkBytes);
             _activeDataRecords = 1;
         }
     }
@@ -73,7 +76,8 @@ public sealed partial class WriteAheadLog
         return result;
     }
 
-    private void ReplaySegment(WalSegment segment, Dictionary<ulong, WalGroupReplay> groups, bool isLast)
+    /// <summary>Replays one segment; returns where its valid records end (the file may go on with zero fill).</summary>
+    private long ReplaySegment(WalSegment segment, Dictionary<ulong, WalGroupReplay> groups, bool isLast)
     {
         byte[] data = _fs.ReadAll(segment.Path);
         long offset = 0;
@@ -82,8 +86,14 @@ public sealed partial class WriteAheadLog
             string? damage = CheckRecord(data, offset, out int payloadBytes);
             if (damage is not null)
             {
+                // Segments are zero-filled ahead of their data (IWalFile): an all-zero rest is where the records end.
+                if (!data.AsSpan((int)offset).ContainsAnyExcept((byte)0))
+                {
+                    return offset;
+                }
+
                 HandleDamage(segment.Path, data, offset, damage, isLast);
-                return;
+                return offset;
             }
 
             var type = (WalRecordType)data[offset + 8];
@@ -91,6 +101,8 @@ public sealed partial class WriteAheadLog
             ApplyRecord(segment, groups, type, payload, offset);
             offset += WalRecordCodec.HeaderBytes + payloadBytes;
         }
+
+        return offset;
     }
 
     /// <summary>Null when a whole, checksum-valid record of a known type starts at <paramref name="offset"/>; else why not.</summary>
@@ -133,14 +145,16 @@ public sealed partial class WriteAheadLog
 
     /// <summary>
     /// A damaged record is a torn tail only in the last segment and only when no valid record follows it; then the file is cut
-    /// there (durably) and reported. Anything else is corruption of synced data and stops the open.
+    /// there (durably, zero fill included, so the next append fills ahead again) and reported. Anything else is corruption of
+    /// synced data and stops the open.
     /// </summary>
     private void HandleDamage(string path, byte[] data, long offset, string damage, bool isLast)
     {
         if (isLast && !ValidRecordFollows(data, offset))
         {
             _fs.Truncate(path, offset);
-            RecoveryReport = new WalRecoveryReport(path, offset, data.Length - offset, damage);
+            long written = data.AsSpan((int)offset).LastIndexOfAnyExcept((byte)0) + 1;
+            RecoveryReport = new WalRecoveryReport(path, offset, written, damage);
             return;
         }
 
@@ -150,6 +164,11 @@ public sealed partial class WriteAheadLog
             "the node stops instead of dropping it — restore this node's data directory from a replica");
     }
 
+    /// <summary>
+    /// Whether a valid record starts after the damaged one at <paramref name="offset"/>: where its length says when it has one;
+    /// anywhere after it when its length reads 0 (a zeroed header: its extent is unknown, and a lost page in front of synced
+    /// records must not pass for a torn tail).
+    /// </summary>
     private bool ValidRecordFollows(byte[] data, long offset)
     {
         if (data.Length - offset < WalRecordCodec.HeaderBytes)
@@ -158,6 +177,11 @@ public sealed partial class WriteAheadLog
         }
 
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)offset));
+        if (length == 0)
+        {
+            return ValidRecordAnywhereAfter(data, offset + 1);
+        }
+
         if (length > (uint)_options.MaxRecordBytes)
         {
             return false;
@@ -165,6 +189,41 @@ public sealed partial class WriteAheadLog
 
         long next = offset + WalRecordCodec.HeaderBytes + length;
         return next < data.Length && CheckRecord(data, next, out _) is null;
+    }
+
+    /// <summary>Scans every byte position from <paramref name="from"/> on for the start of a whole, checksum-valid record.</summary>
+    private bool ValidRecordAnywhereAfter(byte[] data, long from)
+    {
+        long at = from;
+        while (at + WalRecordCodec.HeaderBytes <= data.Length)
+        {
+            // A record's length is not 0, so one of its four bytes is not: skip runs of zeros (zero fill) to just before the next one.
+            int nonZero = data.AsSpan((int)at).IndexOfAnyExcept((byte)0);
+            if (nonZero < 0)
+            {
+                return false;
+            }
+
+            at = Math.Max(at, at + nonZero - 3);
+            if (data.Length - at < WalRecordCodec.HeaderBytes)
+            {
+                return false;
+            }
+
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)at));
+            byte type = data[at + 8];
+            bool plausible = length != 0 && length <= (uint)_options.MaxRecordBytes &&
+                at + WalRecordCodec.HeaderBytes + length <= data.Length &&
+                type is >= (byte)WalRecordType.HardState and <= (byte)WalRecordType.SnapshotMarker;
+            if (plausible && CheckRecord(data, at, out _) is null)
+            {
+                return true;
+            }
+
+            at++;
+        }
+
+        return false;
     }
 
     private void ApplyRecord(WalSegment segment, Dictionary<ulong, WalGroupReplay> groups, WalRecordType type,

@@ -189,7 +189,7 @@ public sealed partial class WriteAheadLog
     private WalSegment CreateSegment(long sequence)
     {
         string path = Path.Combine(_options.Directory, sequence.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + SegmentExtension);
-        IWalFile file = _fs.OpenAppend(path);
+        IWalFile file = _fs.OpenAppend(path, offset: 0, ZeroFillChunkBytes);
         _fs.SyncDirectory(_options.Directory);
         _active?.Dispose();
         _active = file;

@@ -6,7 +6,7 @@ namespace DKV.Consensus.Storage;
 
 /// <summary>
 /// A segmented, checksummed write-ahead log shared by many Raft groups. <see cref="Append"/> only buffers;
-/// <see cref="Sync"/>/<see cref="SyncAsync"/> write everything appended so far and make it durable with one fsync (group commit:
+/// <see cref="Sync"/>/<see cref="SyncAsync"/> write everything appended so far and make it durable with one fdatasync (group commit:
 /// concurrent <see cref="SyncAsync"/> callers share one fsync). Open with <see cref="Open"/>, which replays and recovers the log.
 /// </summary>
 /// <remarks>
@@ -244,6 +244,9 @@ public sealed partial class WriteAheadLog : IDisposable
                 $"WalOptions.MaxBufferedBytes ({_options.MaxBufferedBytes}); sync before appending more");
         }
     }
+
+    /// <summary>The zero fill chunk used for segments: no more than one segment's worth.</summary>
+    private long ZeroFillChunkBytes => Math.Min(_options.ZeroFillChunkBytes, _options.SegmentBytes);
 
     private readonly record struct PendingRecord(
         int Bytes, ulong GroupId, WalRecordType Type, ulong LastIndex, HardState HardState, WalSnapshotMarker Marker);

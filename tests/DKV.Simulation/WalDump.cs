@@ -18,6 +18,12 @@ internal static class WalDump
             int offset = 0;
             while (offset + 9 <= data.Length)
             {
+                if (!data.AsSpan(offset).ContainsAnyExcept((byte)0))
+                {
+                    text.Append(" <zero fill ").Append(data.Length - offset).Append('>');
+                    break;
+                }
+
                 int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset));
                 if (offset + 9 + length > data.Length)
                 {

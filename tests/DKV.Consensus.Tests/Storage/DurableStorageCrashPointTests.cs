@@ -23,15 +23,19 @@ public sealed class DurableStorageCrashPointTests
         long boundaries = dry.BoundaryCount;
         Assert.That(boundaries, Is.GreaterThan(100), "the script must exercise many boundaries");
 
+        int zeroTails = 0;
         for (long k = 1; k <= boundaries; k++)
         {
             var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 10_000 + (ulong)k)) { TearUnsyncedTails = tear, CrashAtBoundary = k };
             var run = new StorageRun();
             Assert.That(run.Execute(fs, Proposals, CompactEvery, Tail, out _), Is.True, $"boundary {k} did not crash");
             fs.Crash();
+            zeroTails += WalTestData.LastSegmentEndsInZeroFill(fs, StorageRun.Options.Directory) ? 1 : 0;
             string context = $"seed {seed}, tear {tear}, crash at boundary {k} of {boundaries}";
             CheckRestart(fs, run, context);
         }
+
+        Assert.That(zeroTails, Is.GreaterThan(0), "some crashes must leave the last segment ending in zero fill");
     }
 
     private const int Proposals = 70;

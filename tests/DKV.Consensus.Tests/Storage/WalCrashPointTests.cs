@@ -24,12 +24,17 @@ public sealed class WalCrashPointTests
         long boundaries = dryRun.BoundaryCount;
         Assert.That(boundaries, Is.GreaterThan(30), "the script must exercise many boundaries");
 
+        int zeroTails = 0;
+        int tornOverZeroFill = 0;
         for (long k = 1; k <= boundaries; k++)
         {
             var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 1000 + (ulong)k)) { TearUnsyncedTails = tear, CrashAtBoundary = k };
             Assert.That(Run(fs, script, out int synced, out int appended), Is.True, $"seed {seed}: boundary {k} did not crash");
             fs.Crash();
-            int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered);
+            bool zeroTail = WalTestData.LastSegmentEndsInZeroFill(fs);
+            zeroTails += zeroTail ? 1 : 0;
+            int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered, out bool torn);
+            tornOverZeroFill += zeroTail && torn ? 1 : 0;
             Assert.That(matched, Is.GreaterThanOrEqualTo(0),
                 $"seed {seed}, tear {tear}, crash at boundary {k}: recovered state matches no record prefix in [{synced}, {appended}]; " +
                 $"got {recovered}; synced prefix is {string.Join(" | ", WalScript.Model(script, synced).Values)}");
@@ -51,6 +56,44 @@ public sealed class WalCrashPointTests
                     $"seed {seed}, boundary {k}: state changed across the second restart");
             }
         }
+
+        Assert.That(zeroTails, Is.GreaterThan(0), "some crashes must leave the last segment ending in zero fill");
+        Assert.That(tornOverZeroFill, tear ? Is.GreaterThan(0) : Is.Zero,
+            "torn records inside the zero fill must occur exactly when unsynced writes may partly survive");
+    }
+
+    /// <summary>
+    /// Pages of unsynced writes land in any order (zeros, then garbage, then zeros inside the zero fill): recovery either gives a
+    /// whole-record prefix that keeps every synced record, or stops with Corrupt when a lost page lies before a whole record of
+    /// the same write (a zeroed header followed by a valid record); it never accepts a torn record or drops a synced one.
+    /// </summary>
+    [Test]
+    [CancelAfter(60_000)]
+    public void Recover_CrashWithPagesLandingInAnyOrder_KeepsSyncedRecordsOrStopsAsCorrupt([Values(1UL, 2UL, 3UL)] ulong seed)
+    {
+        List<WalScript.Step> script = WalScript.Generate(seed, steps: 80);
+        var dryRun = new SimulatedWalFileSystem(new SeededRandomSource(seed));
+        Assert.That(Run(dryRun, script, out _, out _), Is.False);
+        int torn = 0;
+        for (long k = 1; k <= dryRun.BoundaryCount; k++)
+        {
+            var fs = new SimulatedWalFileSystem(new SeededRandomSource(seed * 7919 + (ulong)k)) { TornPageBytes = 64, CrashAtBoundary = k };
+            Assert.That(Run(fs, script, out int synced, out int appended), Is.True, $"seed {seed}: boundary {k} did not crash");
+            fs.Crash();
+            try
+            {
+                int matched = FindMatchingPrefix(fs, script, synced, appended, out string recovered, out bool cut);
+                Assert.That(matched, Is.GreaterThanOrEqualTo(0),
+                    $"seed {seed}, crash at boundary {k}: recovered state matches no record prefix in [{synced}, {appended}]; got {recovered}");
+                torn += cut ? 1 : 0;
+            }
+            catch (DkvException error) when (error.Code == DkvErrorCode.Corrupt)
+            {
+                Assert.That(error.Message, Does.Contain("a valid record follows it"), $"seed {seed}, boundary {k}");
+            }
+        }
+
+        Assert.That(torn, Is.GreaterThan(0), "some crashes must leave torn pages that recovery cuts");
     }
 
     [Test]
@@ -70,7 +113,7 @@ public sealed class WalCrashPointTests
             fs.Crash();
             try
             {
-                violations += FindMatchingPrefix(fs, script, synced, appended, out _) < 0 ? 1 : 0;
+                violations += FindMatchingPrefix(fs, script, synced, appended, out _, out _) < 0 ? 1 : 0;
             }
             catch (DkvException error) when (error.Code == DkvErrorCode.Corrupt)
             {
@@ -122,9 +165,11 @@ public sealed class WalCrashPointTests
     }
 
     /// <summary>The m in [synced, appended] whose record prefix the recovered state equals, or -1 when none does.</summary>
-    private static int FindMatchingPrefix(SimulatedWalFileSystem fs, List<WalScript.Step> script, int synced, int appended, out string recovered)
+    private static int FindMatchingPrefix(SimulatedWalFileSystem fs, List<WalScript.Step> script, int synced, int appended,
+        out string recovered, out bool torn)
     {
         using var wal = WriteAheadLog.Open(fs, Options);
+        torn = wal.RecoveryReport is not null;
         var groups = new HashSet<ulong>(wal.Recovered.Keys);
         recovered = string.Join(" | ", groups.Select(g => WalScript.Describe(wal.Recovered, g)));
         for (int m = appended; m >= synced; m--)

@@ -124,12 +124,13 @@ public sealed class WriteAheadLogTests
             wal.Append(1, new HardState(1, 0, 0), WalTestData.Entries(1, 3, 1));
             wal.Sync();
             path = Path.Combine(WalTestData.Directory, fs.ListFiles(WalTestData.Directory)[^1]);
-            syncedLength = fs.GetLength(path);
+            syncedLength = WalTestData.RecordsEnd(fs.ReadAll(path));
+            Assert.That(fs.GetLength(path), Is.GreaterThan(syncedLength), "the segment is zero-filled ahead of its records");
         }
 
-        using (IWalFile file = fs.OpenAppend(path))
+        using (IWalFile file = fs.OpenAppend(path, syncedLength, zeroFillChunkBytes: 0))
         {
-            // The first 20 bytes of a valid 200-byte record: a write that was cut short.
+            // The first 20 bytes of a valid 200-byte record, over the zero fill: a write that was cut short.
             file.Append([200, 0, 0, 0, 1, 2, 3, 4, 2, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9]);
             file.Sync();
         }
@@ -154,7 +155,7 @@ public sealed class WriteAheadLogTests
             wal.Append(1, null, WalTestData.Entries(1, 2, 1));
             wal.Sync();
             path = Path.Combine(WalTestData.Directory, fs.ListFiles(WalTestData.Directory)[^1]);
-            secondRecord = fs.GetLength(path);
+            secondRecord = WalTestData.RecordsEnd(fs.ReadAll(path));
             wal.Append(1, null, WalTestData.Entries(3, 2, 1));
             wal.Sync();
             wal.Append(1, null, WalTestData.Entries(5, 2, 1));
@@ -181,7 +182,7 @@ public sealed class WriteAheadLogTests
         }
 
         string first = Path.Combine(WalTestData.Directory, fs.ListFiles(WalTestData.Directory)[0]);
-        long last = fs.GetLength(first) - 1;
+        long last = WalTestData.RecordsEnd(fs.ReadAll(first)) - 1;
         fs.CorruptByte(first, last);
         var error = Assert.Throws<DkvException>(() => WriteAheadLog.Open(fs, WalTestData.Options(segmentBytes: 4096)))!;
         Assert.That(error.Code, Is.EqualTo(DkvErrorCode.Corrupt));

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using DKV.Core.Hashing;
 using DKV.EndToEnd.Tests.Cluster.Infrastructure;
 using DKV.EndToEnd.Tests.Infrastructure;
 
@@ -33,6 +34,34 @@ public sealed class WalFilesTests
     }
 
     [Test]
+    public void Records_SegmentWithZeroFill_StopsWhereOnlyZerosAreLeft()
+    {
+        using var folder = new TempFolder();
+        string path = WriteSegment(folder, 10, 0, 7);
+        ZeroFill(path, 4096);
+
+        Assert.That(WalFiles.Records(path), Is.EqualTo(new[] { (0L, 19), (19L, 9), (28L, 16) }));
+    }
+
+    [Test]
+    public void AppendTornRecord_SegmentWithZeroFill_WritesTheTornRecordOverTheZeros()
+    {
+        using var folder = new TempFolder();
+        string path = WriteSegment(folder, 10, 0, 8);
+        ZeroFill(path, 4096);
+
+        long offset = WalFiles.AppendTornRecord(path);
+
+        byte[] data = File.ReadAllBytes(path);
+        Assert.That(offset, Is.EqualTo(45));
+        Assert.That(data, Has.Length.EqualTo(4096), "written inside the zero fill, as the WAL writes");
+        Assert.That(data.AsSpan(45, 9 + 4).ToArray(), Is.EqualTo(data.AsSpan(28, 9 + 4).ToArray()));
+        Assert.That(data.AsSpan(45 + 9 + 4).ContainsAnyExcept((byte)0), Is.False);
+        Assert.That(WalFiles.Records(path), Has.Count.EqualTo(3), "the torn record fails its checksum, though its length fits in the zeros");
+        Assert.Throws<InvalidOperationException>(() => WalFiles.AppendTornRecord(path));
+    }
+
+    [Test]
     public void CorruptMiddleRecord_FlipsOnePayloadByteOfTheMiddleRecord()
     {
         using var folder = new TempFolder();
@@ -63,7 +92,14 @@ public sealed class WalFilesTests
         Assert.That(segments, Is.EqualTo(new[] { folder.File("a/00000000000000000002.wal"), folder.File("b/00000000000000000001.wal") }));
     }
 
-    /// <summary>Records with the given payload sizes (header: length, a dummy checksum, type 1).</summary>
+    /// <summary>Extends the file with zeros to <paramref name="length"/> bytes, as the WAL's zero fill does.</summary>
+    private static void ZeroFill(string path, long length)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.SetLength(length);
+    }
+
+    /// <summary>Records with the given payload sizes (header: length, the CRC32C of type and payload, type 1).</summary>
     private static string WriteSegment(TempFolder folder, params int[] payloads)
     {
         using var stream = new MemoryStream();
@@ -72,8 +108,10 @@ public sealed class WalFilesTests
             byte[] header = new byte[WalFiles.HeaderBytes];
             BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload);
             header[8] = 1;
+            byte[] body = Enumerable.Range(0, payload).Select(i => (byte)i).ToArray();
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), Crc32C.Compute([1, .. body]));
             stream.Write(header);
-            stream.Write(Enumerable.Range(0, payload).Select(i => (byte)i).ToArray());
+            stream.Write(body);
         }
 
         string path = folder.File("00000000000000000001.wal");
