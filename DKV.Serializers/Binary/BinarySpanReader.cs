@@ -18,6 +18,16 @@ internal ref struct BinarySpanReader
     // longer ones go through the encoding's count-then-decode path, which does not need the stack.
     private const int StackDecodeMaxBytes = 256;
 
+    private const char NotAsciiMark = '\uFFFF';
+
+    private static readonly SpanAction<char, ReadOnlySpan<byte>> s_widenAscii = static (chars, bytes) =>
+    {
+        if (Ascii.ToUtf16(bytes, chars, out _) != OperationStatus.Done)
+        {
+            chars[0] = NotAsciiMark;
+        }
+    };
+
     private readonly ReadOnlySpan<byte> _source;
     private int _at;
 
@@ -85,11 +95,13 @@ internal ref struct BinarySpanReader
             return string.Empty;
         }
 
-        // Keys and error texts are nearly always ASCII: validate and widen straight into the new string (both vectorized), with
-        // no intermediate buffer. Latin-1 widening equals UTF-8 decoding for ASCII bytes.
-        if (Ascii.IsValid(bytes))
+        // Keys and error texts are nearly always ASCII: one vectorized pass validates and widens straight into the new string.
+        // A non-ASCII byte stops it and marks the first char with U+FFFF, which ASCII cannot produce; such text is decoded
+        // again below as strict UTF-8 (one wasted allocation, for non-ASCII text only).
+        string ascii = string.Create(bytes.Length, bytes, s_widenAscii);
+        if (ascii[0] != NotAsciiMark)
         {
-            return Encoding.Latin1.GetString(bytes);
+            return ascii;
         }
 
         if (bytes.Length > StackDecodeMaxBytes)
