@@ -55,7 +55,7 @@ internal ref struct BinarySpanReader
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
         if (length > (uint)(_source.Length - _at))
         {
-            throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
+            ThrowLengthExceeds(field, length, _source.Length - _at);
         }
 
         int start = _at;
@@ -74,7 +74,7 @@ internal ref struct BinarySpanReader
 
         if (length > (uint)(_source.Length - _at))
         {
-            throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
+            ThrowLengthExceeds(field, length, _source.Length - _at);
         }
 
         return Decode(Take((int)length, field), field);
@@ -84,7 +84,7 @@ internal ref struct BinarySpanReader
     {
         if (_at != _source.Length)
         {
-            throw Malformed($"{_source.Length - _at} unexpected bytes after the last field");
+            ThrowTrailing(_source.Length - _at);
         }
     }
 
@@ -114,7 +114,7 @@ internal ref struct BinarySpanReader
         OperationStatus status = Utf8.ToUtf16(bytes, chars, out _, out int written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new DkvException(DkvErrorCode.MalformedMessage, $"{BinarySerializer.SerializerName} message: {field} is not valid UTF-8");
+            ThrowNotUtf8(field);
         }
 
         return new string(chars[..written]);
@@ -133,9 +133,21 @@ internal ref struct BinarySpanReader
         return slice;
     }
 
-    // Throwing from a separate method keeps the hot readers small enough to inline.
+    // Throwing from separate methods keeps the hot readers small enough to inline, and keeps the message formatting (a struct
+    // with references) out of the decoder's stack frame, which would otherwise be zeroed on every call.
     [DoesNotReturn]
     private static void ThrowTooShort(string field, string? part) => throw Malformed($"data too short for {field}{part}");
+
+    [DoesNotReturn]
+    private static void ThrowLengthExceeds(string field, uint length, int left) =>
+        throw Malformed($"{field} length {length} exceeds the {left} bytes left");
+
+    [DoesNotReturn]
+    private static void ThrowTrailing(int count) => throw Malformed($"{count} unexpected bytes after the last field");
+
+    [DoesNotReturn]
+    private static void ThrowNotUtf8(string field) =>
+        throw new DkvException(DkvErrorCode.MalformedMessage, $"{BinarySerializer.SerializerName} message: {field} is not valid UTF-8");
 
     private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "binary message: " + what);
 }
