@@ -117,7 +117,7 @@ public sealed class BinarySerializer : IRpcSerializer
         string? key = (flags & FlagKey) != 0 ? reader.ReadString("key", NullLength) : null;
         TimeSpan expireIn = (flags & FlagExpireIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("expireIn")) : TimeSpan.Zero;
         TimeSpan deleteIn = (flags & FlagDeleteIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("deleteIn")) : TimeSpan.Zero;
-        (int Start, int Length) valueAt = (flags & FlagValue) != 0 ? reader.SkipBytes("value") : default;
+        ReadOnlySpan<byte> valueBytes = (flags & FlagValue) != 0 ? reader.ReadBytes("value") : default;
         DkvErrorCode code = DkvErrorCode.None;
         string? error = null;
         if ((flags & FlagError) != 0)
@@ -126,7 +126,7 @@ public sealed class BinarySerializer : IRpcSerializer
             error = reader.ReadString("error", NullLength, allowNull: true);
         }
 
-        (int Start, int Length) metaAt = (flags & FlagMeta) != 0 ? reader.SkipBytes("meta") : default;
+        ReadOnlySpan<byte> metaBytes = (flags & FlagMeta) != 0 ? reader.ReadBytes("meta") : default;
         ulong index = (flags & FlagIndex) != 0 ? reader.ReadUInt64("index") : 0;
         reader.EnsureEnd();
 
@@ -135,18 +135,18 @@ public sealed class BinarySerializer : IRpcSerializer
         ReadOnlyMemory<byte>? meta = null;
         if ((flags & (FlagValue | FlagMeta)) != 0)
         {
-            byte[] bytes = valueAt.Length + metaAt.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>(valueAt.Length + metaAt.Length);
-            source.Slice(valueAt.Start, valueAt.Length).CopyTo(bytes);
-            source.Slice(metaAt.Start, metaAt.Length).CopyTo(bytes.AsSpan(valueAt.Length));
+            byte[] bytes = valueBytes.Length + metaBytes.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>(valueBytes.Length + metaBytes.Length);
+            valueBytes.CopyTo(bytes);
+            metaBytes.CopyTo(bytes.AsSpan(valueBytes.Length));
             // Not a conditional expression: its null would convert through byte[] into an empty (present) memory.
             if ((flags & FlagValue) != 0)
             {
-                value = new ReadOnlyMemory<byte>(bytes, 0, valueAt.Length);
+                value = new ReadOnlyMemory<byte>(bytes, 0, valueBytes.Length);
             }
 
             if ((flags & FlagMeta) != 0)
             {
-                meta = new ReadOnlyMemory<byte>(bytes, valueAt.Length, metaAt.Length);
+                meta = new ReadOnlyMemory<byte>(bytes, valueBytes.Length, metaBytes.Length);
             }
         }
 

@@ -10,7 +10,7 @@ namespace DKV.Serializers.Binary;
 
 /// <summary>
 /// Bounds-checked reads of the <c>binary</c> format: every length is checked against what is left before anything is allocated.
-/// Byte fields are located first (<see cref="SkipBytes"/>) so the decoder can copy them into one array.
+/// Byte fields are returned as views of the source (<see cref="ReadBytes"/>) so the decoder can copy them into one array.
 /// </summary>
 internal ref struct BinarySpanReader
 {
@@ -28,64 +28,83 @@ internal ref struct BinarySpanReader
         }
     };
 
-    private readonly ReadOnlySpan<byte> _source;
-    private int _at;
+    // What is left to read: each read checks its length against this once, then slices past what it read.
+    private ReadOnlySpan<byte> _rest;
 
     public BinarySpanReader(ReadOnlySpan<byte> source)
     {
-        _source = source;
-        _at = 0;
+        _rest = source;
     }
 
     public byte ReadByte(string field)
     {
-        if (_at >= _source.Length)
+        if (_rest.IsEmpty)
         {
             ThrowTooShort(field, null);
         }
 
-        return _source[_at++];
+        byte value = _rest[0];
+        _rest = _rest.Slice(1);
+        return value;
     }
 
-    public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
-
-    /// <summary>Reads a length-prefixed byte field without copying it; returns where it starts and how long it is.</summary>
-    public (int Start, int Length) SkipBytes(string field)
+    public ulong ReadUInt64(string field)
     {
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
-        if (length > (uint)(_source.Length - _at))
+        if (_rest.Length < sizeof(ulong))
         {
-            ThrowLengthExceeds(field, length, _source.Length - _at);
+            ThrowTooShort(field, null);
         }
 
-        int start = _at;
-        _at += (int)length;
-        return (start, (int)length);
+        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_rest);
+        _rest = _rest.Slice(sizeof(ulong));
+        return value;
     }
+
+    /// <summary>Reads a length-prefixed byte field without copying it: the result is a view of the source.</summary>
+    public ReadOnlySpan<byte> ReadBytes(string field) => Take(ReadLength(field), field);
 
     /// <summary>Reads a length-prefixed strict UTF-8 string; the length <see cref="uint.MaxValue"/> is null where allowed.</summary>
     public string? ReadString(string field, uint nullLength, bool allowNull = false)
     {
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
+        uint length = ReadLength(field);
         if (allowNull && length == nullLength)
         {
             return null;
         }
 
-        if (length > (uint)(_source.Length - _at))
-        {
-            ThrowLengthExceeds(field, length, _source.Length - _at);
-        }
-
-        return Decode(Take((int)length, field), field);
+        return Decode(Take(length, field), field);
     }
 
     public readonly void EnsureEnd()
     {
-        if (_at != _source.Length)
+        if (!_rest.IsEmpty)
         {
-            ThrowTrailing(_source.Length - _at);
+            ThrowTrailing(_rest.Length);
         }
+    }
+
+    private uint ReadLength(string field)
+    {
+        if (_rest.Length < sizeof(uint))
+        {
+            ThrowTooShort(field, " length");
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(_rest);
+        _rest = _rest.Slice(sizeof(uint));
+        return length;
+    }
+
+    private ReadOnlySpan<byte> Take(uint length, string field)
+    {
+        if (length > (uint)_rest.Length)
+        {
+            ThrowLengthExceeds(field, length, _rest.Length);
+        }
+
+        ReadOnlySpan<byte> taken = _rest.Slice(0, (int)length);
+        _rest = _rest.Slice((int)length);
+        return taken;
     }
 
     private static string Decode(ReadOnlySpan<byte> bytes, string field)
@@ -118,19 +137,6 @@ internal ref struct BinarySpanReader
         }
 
         return new string(chars[..written]);
-    }
-
-    // The field name's suffix is joined only when throwing, so the success path allocates no strings.
-    private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
-    {
-        if (count > _source.Length - _at)
-        {
-            ThrowTooShort(field, part);
-        }
-
-        ReadOnlySpan<byte> slice = _source.Slice(_at, count);
-        _at += count;
-        return slice;
     }
 
     // Throwing from separate methods keeps the hot readers small enough to inline, and keeps the message formatting (a struct
