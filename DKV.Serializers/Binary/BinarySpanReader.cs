@@ -107,22 +107,18 @@ internal ref struct BinarySpanReader
         return taken;
     }
 
+    // Small enough to inline into the decoder; text that is not ASCII leaves through the call at the end.
     private static string Decode(ReadOnlySpan<byte> bytes, string field)
     {
-        if (bytes.IsEmpty)
-        {
-            return string.Empty;
-        }
-
-        // Keys and error texts are nearly always ASCII: one vectorized pass validates and widens straight into the new string.
-        // A non-ASCII byte stops it and marks the first char with U+FFFF, which ASCII cannot produce; such text is decoded
-        // again below as strict UTF-8 (one wasted allocation, for non-ASCII text only).
+        // Keys and error texts are nearly always ASCII: one vectorized pass validates and widens straight into the new string
+        // (an empty span gives string.Empty). A non-ASCII byte stops it and marks the first char with U+FFFF, which ASCII cannot
+        // produce; such text is decoded again as strict UTF-8 (one wasted allocation, for non-ASCII text only).
         string ascii = string.Create(bytes.Length, bytes, s_widenAscii);
-        if (ascii[0] != NotAsciiMark)
-        {
-            return ascii;
-        }
+        return ascii.Length == 0 || ascii[0] != NotAsciiMark ? ascii : DecodeUtf8(bytes, field);
+    }
 
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes, string field)
+    {
         if (bytes.Length > StackDecodeMaxBytes)
         {
             return StrictUtf8.GetString(bytes, BinarySerializer.SerializerName, field);
