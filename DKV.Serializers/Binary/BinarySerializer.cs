@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using DKV.Core.Errors;
@@ -41,6 +42,10 @@ public sealed class BinarySerializer : IRpcSerializer
 
     public string Name => SerializerName;
 
+    // NoInlining (here and on Deserialize): when a caller's profile lets the JIT inline this method there, the caller's inlining
+    // budget runs out and the small writers and readers inside become calls (BenchmarkDotNet measured 56 ns instead of 33 ns
+    // per serialize that way). Compiled on its own, everything inside is inlined; the price is one direct call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Serialize(in Message message, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -109,6 +114,7 @@ public sealed class BinarySerializer : IRpcSerializer
         destination.Advance(at);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public Message Deserialize(ReadOnlySpan<byte> source)
     {
         var reader = new BinarySpanReader(source);
