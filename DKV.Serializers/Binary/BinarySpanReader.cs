@@ -19,6 +19,7 @@ internal ref struct BinarySpanReader
     private const int StackDecodeMaxBytes = 256;
 
     private const char NotAsciiMark = '\uFFFF';
+    private const byte AsciiMax = 0x7F;
 
     private static readonly SpanAction<char, ReadOnlySpan<byte>> s_widenAscii = static (chars, bytes) =>
     {
@@ -113,6 +114,12 @@ internal ref struct BinarySpanReader
         // Keys and error texts are nearly always ASCII: one vectorized pass validates and widens straight into the new string
         // (an empty span gives string.Empty). A non-ASCII byte stops it and marks the first char with U+FFFF, which ASCII cannot
         // produce; such text is decoded again as strict UTF-8 (one wasted allocation, for non-ASCII text only).
+        // Text that starts with a non-ASCII byte goes straight to the UTF-8 decoder and wastes nothing.
+        if (!bytes.IsEmpty && bytes[0] > AsciiMax)
+        {
+            return DecodeUtf8(bytes, field);
+        }
+
         string ascii = string.Create(bytes.Length, bytes, s_widenAscii);
         return ascii.Length == 0 || ascii[0] != NotAsciiMark ? ascii : DecodeUtf8(bytes, field);
     }
