@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 using DKV.Core.Errors;
@@ -35,64 +37,84 @@ public sealed class BinarySerializer : IRpcSerializer
     private const uint NullLength = uint.MaxValue;
     private const int ExactCountMinChars = 1024;
 
+    // Type, flags, the three 8-byte numbers, the error code and the four 4-byte lengths: everything but the strings and bytes.
+    private const int MaxFixedBytes = 2 + (3 * 8) + 1 + (4 * 4);
+
     public string Name => SerializerName;
 
+    // NoInlining (here and on Deserialize): when a caller's profile lets the JIT inline this method there, the caller's inlining
+    // budget runs out and the small writers and readers inside become calls (BenchmarkDotNet measured 56 ns instead of 33 ns
+    // per serialize that way). Compiled on its own, everything inside is inlined; the price is one direct call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public void Serialize(in Message message, IBufferWriter<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         string? key = message.Key;
         string? error = message.Error;
-        ReadOnlyMemory<byte>? value = message.Value;
-        ReadOnlyMemory<byte>? meta = message.Meta;
         ulong expireMs = DurationCodec.ToWire(message.ExpireIn);
         ulong deleteMs = DurationCodec.ToWire(message.DeleteIn);
-        ulong index = message.Index;
-        DkvErrorCode code = message.ErrorCode;
-        byte flags = Flags(key, expireMs, deleteMs, value, message.Ok, code, error, meta, index);
+        ReadOnlySpan<byte> value = message.Value.GetValueOrDefault().Span;
+        ReadOnlySpan<byte> meta = message.Meta.GetValueOrDefault().Span;
 
         // One pass over each string: reserve its worst-case UTF-8 size, transcode straight into the span, then write the
-        // length in front. Nothing is committed (Advance) until every field is written, so a failure leaves the writer as it was.
-        int size = 2 + 8 + 8 + 8 + 4 + MaxBytes(key, "key") + (1 + 4) + MaxBytes(error, "error");
-        size += 4 + (value?.Length ?? 0) + 4 + (meta?.Length ?? 0);
+        // length in front. Each flag is set where its field is written, and the flags byte last. Nothing is committed (Advance)
+        // until every field is written, so a failure leaves the writer as it was.
+        int size = MaxFixedBytes + MaxBytes(key, "key") + MaxBytes(error, "error") + value.Length + meta.Length;
         Span<byte> span = destination.GetSpan(size);
-        span[0] = (byte)message.Type;
-        span[1] = flags;
+        int flags = 0;
         int at = 2;
         if (key is not null)
         {
+            flags = FlagKey;
             at = WriteString(span, at, key, "key");
         }
 
-        at = WriteOptional(span, at, expireMs);
-        at = WriteOptional(span, at, deleteMs);
-        if (value is { } v)
+        if (expireMs != 0)
         {
-            at = WriteBytes(span, at, v.Span);
+            flags |= FlagExpireIn;
+            at = WriteUInt64(span, at, expireMs);
         }
 
-        if ((flags & FlagError) != 0)
+        if (deleteMs != 0)
         {
-            span[at++] = (byte)code;
-            if (error is null)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(span[at..], NullLength);
-                at += 4;
-            }
-            else
-            {
-                at = WriteString(span, at, error, "error");
-            }
+            flags |= FlagDeleteIn;
+            at = WriteUInt64(span, at, deleteMs);
         }
 
-        if (meta is { } m)
+        if (message.Value.HasValue)
         {
-            at = WriteBytes(span, at, m.Span);
+            flags |= FlagValue;
+            at = WriteBytes(span, at, value);
         }
 
-        at = WriteOptional(span, at, index);
+        flags |= message.Ok ? FlagOk : 0;
+        DkvErrorCode code = message.ErrorCode;
+        if (code != DkvErrorCode.None || error is not null)
+        {
+            flags |= FlagError;
+            span[at] = (byte)code;
+            at = error is null ? WriteUInt32(span, at + 1, NullLength) : WriteString(span, at + 1, error, "error");
+        }
+
+        if (message.Meta.HasValue)
+        {
+            flags |= FlagMeta;
+            at = WriteBytes(span, at, meta);
+        }
+
+        ulong index = message.Index;
+        if (index != 0)
+        {
+            flags |= FlagIndex;
+            at = WriteUInt64(span, at, index);
+        }
+
+        span[1] = (byte)flags;
+        span[0] = (byte)message.Type;
         destination.Advance(at);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public Message Deserialize(ReadOnlySpan<byte> source)
     {
         var reader = new BinarySpanReader(source);
@@ -101,7 +123,7 @@ public sealed class BinarySerializer : IRpcSerializer
         string? key = (flags & FlagKey) != 0 ? reader.ReadString("key", NullLength) : null;
         TimeSpan expireIn = (flags & FlagExpireIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("expireIn")) : TimeSpan.Zero;
         TimeSpan deleteIn = (flags & FlagDeleteIn) != 0 ? DurationCodec.FromWire(reader.ReadUInt64("deleteIn")) : TimeSpan.Zero;
-        (int Start, int Length) valueAt = (flags & FlagValue) != 0 ? reader.SkipBytes("value") : default;
+        ReadOnlySpan<byte> valueBytes = (flags & FlagValue) != 0 ? reader.ReadBytes("value") : default;
         DkvErrorCode code = DkvErrorCode.None;
         string? error = null;
         if ((flags & FlagError) != 0)
@@ -110,7 +132,7 @@ public sealed class BinarySerializer : IRpcSerializer
             error = reader.ReadString("error", NullLength, allowNull: true);
         }
 
-        (int Start, int Length) metaAt = (flags & FlagMeta) != 0 ? reader.SkipBytes("meta") : default;
+        ReadOnlySpan<byte> metaBytes = (flags & FlagMeta) != 0 ? reader.ReadBytes("meta") : default;
         ulong index = (flags & FlagIndex) != 0 ? reader.ReadUInt64("index") : 0;
         reader.EnsureEnd();
 
@@ -119,18 +141,18 @@ public sealed class BinarySerializer : IRpcSerializer
         ReadOnlyMemory<byte>? meta = null;
         if ((flags & (FlagValue | FlagMeta)) != 0)
         {
-            byte[] bytes = valueAt.Length + metaAt.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>(valueAt.Length + metaAt.Length);
-            source.Slice(valueAt.Start, valueAt.Length).CopyTo(bytes);
-            source.Slice(metaAt.Start, metaAt.Length).CopyTo(bytes.AsSpan(valueAt.Length));
+            byte[] bytes = valueBytes.Length + metaBytes.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>(valueBytes.Length + metaBytes.Length);
+            valueBytes.CopyTo(bytes);
+            metaBytes.CopyTo(bytes.AsSpan(valueBytes.Length));
             // Not a conditional expression: its null would convert through byte[] into an empty (present) memory.
             if ((flags & FlagValue) != 0)
             {
-                value = new ReadOnlyMemory<byte>(bytes, 0, valueAt.Length);
+                value = new ReadOnlyMemory<byte>(bytes, 0, valueBytes.Length);
             }
 
             if ((flags & FlagMeta) != 0)
             {
-                meta = new ReadOnlyMemory<byte>(bytes, valueAt.Length, metaAt.Length);
+                meta = new ReadOnlyMemory<byte>(bytes, valueBytes.Length, metaBytes.Length);
             }
         }
 
@@ -149,20 +171,6 @@ public sealed class BinarySerializer : IRpcSerializer
         };
     }
 
-    private static byte Flags(
-        string? key, ulong expireMs, ulong deleteMs, ReadOnlyMemory<byte>? value, bool ok, DkvErrorCode code, string? error, ReadOnlyMemory<byte>? meta, ulong index)
-    {
-        int flags = key is null ? 0 : FlagKey;
-        flags |= expireMs != 0 ? FlagExpireIn : 0;
-        flags |= deleteMs != 0 ? FlagDeleteIn : 0;
-        flags |= value.HasValue ? FlagValue : 0;
-        flags |= ok ? FlagOk : 0;
-        flags |= code != DkvErrorCode.None || error is not null ? FlagError : 0;
-        flags |= meta.HasValue ? FlagMeta : 0;
-        flags |= index != 0 ? FlagIndex : 0;
-        return (byte)flags;
-    }
-
     // The UTF-8 size to reserve: three bytes per UTF-16 unit bounds every string (a surrogate pair is two units and four bytes).
     // Long strings are counted exactly instead, so a large key does not reserve three times its size (and cannot overflow).
     private static int MaxBytes(string? text, string field)
@@ -175,15 +183,16 @@ public sealed class BinarySerializer : IRpcSerializer
         return text.Length <= ExactCountMinChars ? text.Length * 3 : StrictUtf8.GetByteCount(text, Format, field);
     }
 
-    private static int WriteOptional(Span<byte> span, int at, ulong number)
+    private static int WriteUInt64(Span<byte> span, int at, ulong number)
     {
-        if (number == 0)
-        {
-            return at;
-        }
-
-        BinaryPrimitives.WriteUInt64LittleEndian(span[at..], number);
+        BinaryPrimitives.WriteUInt64LittleEndian(span.Slice(at, 8), number);
         return at + 8;
+    }
+
+    private static int WriteUInt32(Span<byte> span, int at, uint number)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(span.Slice(at, 4), number);
+        return at + 4;
     }
 
     private static int WriteString(Span<byte> span, int at, string text, string field)
@@ -191,26 +200,29 @@ public sealed class BinarySerializer : IRpcSerializer
         // ASCII (nearly every key and error text) narrows in one vectorized pass; anything else takes the UTF-8 transcoder.
         if (Ascii.FromUtf16(text, span[(at + 4)..], out int narrowed) == OperationStatus.Done)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)narrowed);
-            return at + 4 + narrowed;
+            return WriteUInt32(span, at, (uint)narrowed) + narrowed;
         }
 
         OperationStatus status = Utf8.FromUtf16(text, span[(at + 4)..], out int read, out int written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new DkvException(
-                DkvErrorCode.InvalidArgument,
-                $"{Format} serializer: {field} contains a lone UTF-16 surrogate at index {read}; strings must be valid Unicode to be sent as UTF-8");
+            ThrowLoneSurrogate(field, read);
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)written);
-        return at + 4 + written;
+        return WriteUInt32(span, at, (uint)written) + written;
     }
+
+    // A cold helper: the message formatting (a struct with references) would otherwise sit in Serialize's frame and be zeroed
+    // on every call.
+    [DoesNotReturn]
+    private static void ThrowLoneSurrogate(string field, int index) =>
+        throw new DkvException(
+            DkvErrorCode.InvalidArgument,
+            $"{Format} serializer: {field} contains a lone UTF-16 surrogate at index {index}; strings must be valid Unicode to be sent as UTF-8");
 
     private static int WriteBytes(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(span[at..], (uint)bytes.Length);
-        at += 4;
+        at = WriteUInt32(span, at, (uint)bytes.Length);
         bytes.CopyTo(span[at..]);
         return at + bytes.Length;
     }

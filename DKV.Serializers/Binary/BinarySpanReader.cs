@@ -10,7 +10,7 @@ namespace DKV.Serializers.Binary;
 
 /// <summary>
 /// Bounds-checked reads of the <c>binary</c> format: every length is checked against what is left before anything is allocated.
-/// Byte fields are located first (<see cref="SkipBytes"/>) so the decoder can copy them into one array.
+/// Byte fields are returned as views of the source (<see cref="ReadBytes"/>) so the decoder can copy them into one array.
 /// </summary>
 internal ref struct BinarySpanReader
 {
@@ -18,80 +18,114 @@ internal ref struct BinarySpanReader
     // longer ones go through the encoding's count-then-decode path, which does not need the stack.
     private const int StackDecodeMaxBytes = 256;
 
-    private readonly ReadOnlySpan<byte> _source;
-    private int _at;
+    private const char NotAsciiMark = '\uFFFF';
+    private const byte AsciiMax = 0x7F;
+
+    private static readonly SpanAction<char, ReadOnlySpan<byte>> s_widenAscii = static (chars, bytes) =>
+    {
+        if (Ascii.ToUtf16(bytes, chars, out _) != OperationStatus.Done)
+        {
+            chars[0] = NotAsciiMark;
+        }
+    };
+
+    // What is left to read: each read checks its length against this once, then slices past what it read.
+    private ReadOnlySpan<byte> _rest;
 
     public BinarySpanReader(ReadOnlySpan<byte> source)
     {
-        _source = source;
-        _at = 0;
+        _rest = source;
     }
 
     public byte ReadByte(string field)
     {
-        if (_at >= _source.Length)
+        if (_rest.IsEmpty)
         {
             ThrowTooShort(field, null);
         }
 
-        return _source[_at++];
+        byte value = _rest[0];
+        _rest = _rest.Slice(1);
+        return value;
     }
 
-    public ulong ReadUInt64(string field) => BinaryPrimitives.ReadUInt64LittleEndian(Take(8, field));
-
-    /// <summary>Reads a length-prefixed byte field without copying it; returns where it starts and how long it is.</summary>
-    public (int Start, int Length) SkipBytes(string field)
+    public ulong ReadUInt64(string field)
     {
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
-        if (length > (uint)(_source.Length - _at))
+        if (_rest.Length < sizeof(ulong))
         {
-            throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
+            ThrowTooShort(field, null);
         }
 
-        int start = _at;
-        _at += (int)length;
-        return (start, (int)length);
+        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(_rest);
+        _rest = _rest.Slice(sizeof(ulong));
+        return value;
     }
+
+    /// <summary>Reads a length-prefixed byte field without copying it: the result is a view of the source.</summary>
+    public ReadOnlySpan<byte> ReadBytes(string field) => Take(ReadLength(field), field);
 
     /// <summary>Reads a length-prefixed strict UTF-8 string; the length <see cref="uint.MaxValue"/> is null where allowed.</summary>
     public string? ReadString(string field, uint nullLength, bool allowNull = false)
     {
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(Take(4, field, " length"));
+        uint length = ReadLength(field);
         if (allowNull && length == nullLength)
         {
             return null;
         }
 
-        if (length > (uint)(_source.Length - _at))
-        {
-            throw Malformed($"{field} length {length} exceeds the {_source.Length - _at} bytes left");
-        }
-
-        return Decode(Take((int)length, field), field);
+        return Decode(Take(length, field), field);
     }
 
     public readonly void EnsureEnd()
     {
-        if (_at != _source.Length)
+        if (!_rest.IsEmpty)
         {
-            throw Malformed($"{_source.Length - _at} unexpected bytes after the last field");
+            ThrowTrailing(_rest.Length);
         }
     }
 
+    private uint ReadLength(string field)
+    {
+        if (_rest.Length < sizeof(uint))
+        {
+            ThrowTooShort(field, " length");
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(_rest);
+        _rest = _rest.Slice(sizeof(uint));
+        return length;
+    }
+
+    private ReadOnlySpan<byte> Take(uint length, string field)
+    {
+        if (length > (uint)_rest.Length)
+        {
+            ThrowLengthExceeds(field, length, _rest.Length);
+        }
+
+        ReadOnlySpan<byte> taken = _rest.Slice(0, (int)length);
+        _rest = _rest.Slice((int)length);
+        return taken;
+    }
+
+    // Small enough to inline into the decoder; text that is not ASCII leaves through the call at the end.
     private static string Decode(ReadOnlySpan<byte> bytes, string field)
     {
-        if (bytes.IsEmpty)
+        // Keys and error texts are nearly always ASCII: one vectorized pass validates and widens straight into the new string
+        // (an empty span gives string.Empty). A non-ASCII byte stops it and marks the first char with U+FFFF, which ASCII cannot
+        // produce; such text is decoded again as strict UTF-8 (one wasted allocation, for non-ASCII text only).
+        // Text that starts with a non-ASCII byte goes straight to the UTF-8 decoder and wastes nothing.
+        if (!bytes.IsEmpty && bytes[0] > AsciiMax)
         {
-            return string.Empty;
+            return DecodeUtf8(bytes, field);
         }
 
-        // Keys and error texts are nearly always ASCII: validate and widen straight into the new string (both vectorized), with
-        // no intermediate buffer. Latin-1 widening equals UTF-8 decoding for ASCII bytes.
-        if (Ascii.IsValid(bytes))
-        {
-            return Encoding.Latin1.GetString(bytes);
-        }
+        string ascii = string.Create(bytes.Length, bytes, s_widenAscii);
+        return ascii.Length == 0 || ascii[0] != NotAsciiMark ? ascii : DecodeUtf8(bytes, field);
+    }
 
+    private static string DecodeUtf8(ReadOnlySpan<byte> bytes, string field)
+    {
         if (bytes.Length > StackDecodeMaxBytes)
         {
             return StrictUtf8.GetString(bytes, BinarySerializer.SerializerName, field);
@@ -102,28 +136,27 @@ internal ref struct BinarySpanReader
         OperationStatus status = Utf8.ToUtf16(bytes, chars, out _, out int written, replaceInvalidSequences: false);
         if (status != OperationStatus.Done)
         {
-            throw new DkvException(DkvErrorCode.MalformedMessage, $"{BinarySerializer.SerializerName} message: {field} is not valid UTF-8");
+            ThrowNotUtf8(field);
         }
 
         return new string(chars[..written]);
     }
 
-    // The field name's suffix is joined only when throwing, so the success path allocates no strings.
-    private ReadOnlySpan<byte> Take(int count, string field, string? part = null)
-    {
-        if (count > _source.Length - _at)
-        {
-            ThrowTooShort(field, part);
-        }
-
-        ReadOnlySpan<byte> slice = _source.Slice(_at, count);
-        _at += count;
-        return slice;
-    }
-
-    // Throwing from a separate method keeps the hot readers small enough to inline.
+    // Throwing from separate methods keeps the hot readers small enough to inline, and keeps the message formatting (a struct
+    // with references) out of the decoder's stack frame, which would otherwise be zeroed on every call.
     [DoesNotReturn]
     private static void ThrowTooShort(string field, string? part) => throw Malformed($"data too short for {field}{part}");
+
+    [DoesNotReturn]
+    private static void ThrowLengthExceeds(string field, uint length, int left) =>
+        throw Malformed($"{field} length {length} exceeds the {left} bytes left");
+
+    [DoesNotReturn]
+    private static void ThrowTrailing(int count) => throw Malformed($"{count} unexpected bytes after the last field");
+
+    [DoesNotReturn]
+    private static void ThrowNotUtf8(string field) =>
+        throw new DkvException(DkvErrorCode.MalformedMessage, $"{BinarySerializer.SerializerName} message: {field} is not valid UTF-8");
 
     private static DkvException Malformed(string what) => new(DkvErrorCode.MalformedMessage, "binary message: " + what);
 }

@@ -64,6 +64,56 @@ public sealed class BinarySerializerFastPathTests
         Assert.That((ex!.Code, ex.Message.Contains("key", StringComparison.Ordinal)), Is.EqualTo((DkvErrorCode.MalformedMessage, true)));
     }
 
+    [TestCase(1, 0)]
+    [TestCase(8, 7)]
+    [TestCase(9, 0)]
+    [TestCase(17, 16)]
+    [TestCase(31, 15)]
+    [TestCase(33, 32)]
+    [TestCase(64, 63)]
+    [TestCase(300, 299)]
+    public void RoundTrip_OneNonAsciiCharAmongAscii_LeavesTheAsciiPathAndPreservesText(int chars, int at)
+    {
+        // The ASCII decoder stops at the first non-ASCII byte wherever the vectorized widening is (start, tail, past a block);
+        // U+FFFF is also the marker the decoder uses for "not ASCII", so it must come back as itself.
+        foreach (char special in "é€\uFFFF")
+        {
+            char[] text = new string('a', chars).ToCharArray();
+            text[at] = special;
+            var message = new Message { Type = MessageType.Set, Key = new string(text), ErrorCode = DkvErrorCode.Internal, Error = new string(text) };
+
+            var back = RoundTrip(message);
+
+            Assert.That(back.ContentEquals(message), Is.True, $"{chars} chars, U+{(int)special:X4} at {at}");
+        }
+    }
+
+    [Test]
+    public void RoundTrip_AsciiControlAndDeleteChars_PreserveText()
+    {
+        var message = new Message { Type = MessageType.Set, Key = "\0\u0001\u007F~", ErrorCode = DkvErrorCode.Internal, Error = "\u007F" };
+
+        var back = RoundTrip(message);
+
+        Assert.That((back.Key, back.Error), Is.EqualTo((message.Key, message.Error)));
+    }
+
+    [TestCase(0)]
+    [TestCase(5)]
+    [TestCase(40)]
+    public void Deserialize_InvalidUtf8ErrorText_ThrowsMalformedNamingTheField(int at)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        _serializer.Serialize(new Message { Type = MessageType.Get, ErrorCode = DkvErrorCode.Internal, Error = new string('e', 41) }, writer);
+        byte[] bytes = writer.WrittenSpan.ToArray();
+        // type, flags, error code, text length (4): the text starts at byte 7.
+        bytes[7 + at] = 0xC3;
+
+        var ex = Assert.Throws<DkvException>(() => _serializer.Deserialize(bytes));
+
+        Assert.That((ex!.Code, ex.Message.Contains("error", StringComparison.Ordinal)), Is.EqualTo((DkvErrorCode.MalformedMessage, true)));
+    }
+
     [Test]
     public void Deserialize_ValueAndMeta_ShareOneArrayThatIsACopy()
     {
