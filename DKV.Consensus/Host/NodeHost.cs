@@ -41,6 +41,12 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly CompletionBatch _completions = new();
+    private readonly long _holdTicks;
+    // Queued proposals that end a hold at once: a batch this large already amortises its sync well (and the queue must never
+    // fill while the loop holds it).
+    private readonly int _holdReleaseCount;
+    private volatile bool _holdingProposals;
+    private long _holdUntil;
     private readonly ulong _contextBase;
     private ulong _contextCounter;
     private long _pendingTicks;
@@ -68,6 +74,8 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
         _wal = wal;
         _network = network;
         _logger = options.LoggerFactory.CreateLogger("DKV.Consensus.Raft");
+        _holdTicks = (long)(settings.MaxBatchDelay.TotalSeconds * options.Time.TimestampFrequency);
+        _holdReleaseCount = Math.Clamp(settings.MaxQueuedProposals / 2, 1, 256);
         ClientId = clientId;
         _contextBase = randomSeed;
         foreach (ClusterMember member in options.Members)
@@ -237,12 +245,18 @@ internal sealed partial class NodeHost : IConsensusNode, IPeerHandler
 
     private bool Enqueue(ProposalRequest request)
     {
+        request.QueuedTimestamp = _time.GetTimestamp();
         if (!_proposals.Writer.TryWrite(request))
         {
             return false;
         }
 
-        Ring();
+        // While the loop holds proposals for a larger batch, only a full batch needs to wake it (see ShouldHoldProposals).
+        if (!_holdingProposals || _proposals.Reader.Count >= _holdReleaseCount)
+        {
+            Ring();
+        }
+
         return true;
     }
 

@@ -16,12 +16,13 @@ internal sealed record NodeHostSettings
     public const string MaxUncommittedBytesName = "max-uncommitted-bytes";
     public const string MaxCommandBytesName = "max-command-bytes";
     public const string MaxLogBytesName = "max-log-bytes";
+    public const string MaxBatchDelayName = "max-batch-delay-us";
 
     /// <summary>The most <see cref="MaxCommandBytes"/> may be: one iteration's entries must fit one write-ahead log record.</summary>
     public const int MaxCommandBytesLimit = 8 * 1024 * 1024;
 
     private static readonly string[] s_known =
-        [ListenAddressName, MaxQueuedProposalsName, MaxQueuedPeerMessagesName, MaxPendingReadsName, MaxUncommittedBytesName, MaxCommandBytesName, MaxLogBytesName];
+        [ListenAddressName, MaxQueuedProposalsName, MaxQueuedPeerMessagesName, MaxPendingReadsName, MaxUncommittedBytesName, MaxCommandBytesName, MaxLogBytesName, MaxBatchDelayName];
 
     /// <summary>Where the peer network listens; null means this replica's member address.</summary>
     public string? ListenAddress { get; init; }
@@ -47,6 +48,12 @@ internal sealed record NodeHostSettings
     /// </summary>
     public long MaxLogBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// How long a leader may hold new proposals while its previous batch is still uncommitted, so they go out as one larger batch
+    /// (<c>raft.max-batch-delay-us</c>, microseconds; 0 = never hold). A write is held only while another batch is in flight.
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMicroseconds(2000);
+
     /// <summary>Parses and checks <paramref name="settings"/>; throws InvalidArgument naming the setting, its value and the fix.</summary>
     public static NodeHostSettings Parse(IReadOnlyDictionary<string, string> settings)
     {
@@ -63,6 +70,7 @@ internal sealed record NodeHostSettings
                 MaxUncommittedBytesName => parsed with { MaxUncommittedBytes = ParseRange(name, value, 1024, 1L << 40) },
                 MaxCommandBytesName => parsed with { MaxCommandBytes = (int)ParseRange(name, value, 1024, MaxCommandBytesLimit) },
                 MaxLogBytesName => parsed with { MaxLogBytes = ParseRange(name, value, 64 * 1024, 1L << 40) },
+                MaxBatchDelayName => parsed with { MaxBatchDelay = TimeSpan.FromMicroseconds(ParseRange(name, value, 0, 1_000_000)) },
                 _ => throw new DkvException(DkvErrorCode.InvalidArgument,
                     $"raft setting '{name}' is unknown; known settings: {string.Join(", ", s_known)} (pass --plugin-setting raft.<name>=<value>)"),
             };

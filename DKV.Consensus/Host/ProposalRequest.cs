@@ -27,6 +27,9 @@ internal sealed class ProposalRequest
     /// <summary>True when a follower forwarded it here: a non-leader answers NotLeader instead of forwarding again.</summary>
     public bool Forwarded { get; }
 
+    /// <summary>When it was queued (<see cref="TimeProvider.GetTimestamp"/>), set by the node host; bounds how long the loop holds it for a larger batch.</summary>
+    public long QueuedTimestamp { get; set; }
+
     /// <summary>The <see cref="TimeProvider.GetTimestamp"/> after which nobody waits for the outcome any more.</summary>
     public long DeadlineTimestamp { get; }
 

@@ -133,6 +133,28 @@ public sealed class NodeHostTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task ConcurrentWrites_WithLongBatchHold_ReleasedByCommitsNotByTheTimer()
+    {
+        // A 1 s hold: if held proposals waited for the timer instead of the batch in flight committing, the 10 rounds below
+        // would take at least 10 s; released by commits they take milliseconds each.
+        var settings = new Dictionary<string, string> { ["max-batch-delay-us"] = "1000000" };
+        await using HostCluster cluster = await HostCluster.StartAsync(configure: o => o with { Settings = settings });
+        int leader = await cluster.WaitForLeaderAsync(s_electionWait);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int round = 0; round < 10; round++)
+        {
+            Task<WriteResult>[] writes = [.. Enumerable.Range(0, 20).Select(i => cluster.Store(i % cluster.Size).SetAsync($"r{round}-{i}", Bytes("v")).AsTask())];
+            WriteResult[] results = await Task.WhenAll(writes);
+            Assert.That(results.Select(r => r.Index).Distinct().Count(), Is.EqualTo(20), $"round {round}: every write got its own index");
+        }
+
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(9)), "held proposals went out when the batch in flight committed");
+        GetResult read = await cluster.Store(leader).GetAsync("r9-19");
+        Assert.That(read.Found, Is.True);
+    }
+
+    [Test]
     public async Task LaggingNode_AfterCompaction_CatchesUpBySnapshot()
     {
         await using HostCluster cluster = await HostCluster.StartAsync(configure: o => o with { SnapshotEntries = 20, CompactionOverhead = 5 });
