@@ -128,11 +128,7 @@ public sealed class PhysicalWalRecoveryTests
         WalOptions options = WalTestData.Options(_directory, segmentBytes: 8192) with { ZeroFillChunkBytes = 4096 };
         using (var wal = WriteAheadLog.Open(PhysicalWalFileSystem.Instance, options))
         {
-            for (ulong i = 1; i <= 60; i++)
-            {
-                wal.Append(1, new HardState(1, 1, i - 1), WalTestData.Entries(i, 1, 1, dataBytes: 300));
-                wal.Sync();
-            }
+            AppendSixtySyncedEntries(wal);
 
             Assert.That(wal.SegmentCount, Is.GreaterThan(2));
         }
@@ -157,11 +153,7 @@ public sealed class PhysicalWalRecoveryTests
         WalOptions options = WalTestData.Options(_directory, segmentBytes: 8192) with { ZeroFillChunkBytes = 4096 };
         using (var wal = WriteAheadLog.Open(PhysicalWalFileSystem.Instance, options))
         {
-            for (ulong i = 1; i <= 60; i++)
-            {
-                wal.Append(1, new HardState(1, 1, i - 1), WalTestData.Entries(i, 1, 1, dataBytes: 300));
-                wal.Sync();
-            }
+            AppendSixtySyncedEntries(wal);
 
             int before = Directory.GetFiles(_directory, "*.wal").Length;
             wal.AppendSnapshotMarker(1, new WalSnapshotMarker(55, 1, 50, ReplacesLog: false));
@@ -227,5 +219,15 @@ public sealed class PhysicalWalRecoveryTests
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
         stream.Position = offset;
         stream.Write(bytes);
+    }
+
+    // 60 entries of 300 bytes, each synced on its own: several 8 KiB segments.
+    private static void AppendSixtySyncedEntries(WriteAheadLog wal)
+    {
+        for (ulong i = 1; i <= 60; i++)
+        {
+            wal.Append(1, new HardState(1, 1, i - 1), WalTestData.Entries(i, 1, 1, dataBytes: 300));
+            wal.Sync();
+        }
     }
 }
