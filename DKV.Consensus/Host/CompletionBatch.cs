@@ -13,9 +13,6 @@ internal sealed class CompletionBatch
 {
     private Work _current = new();
 
-    /// <summary>True when nothing waits to be dispatched.</summary>
-    public bool IsEmpty => _current.Count == 0;
-
     public void Add(ProposalRequest request, in ProposalOutcome outcome) => _current.Proposals.Add((request, outcome));
 
     /// <summary>Adds a read round to release (<paramref name="error"/> null) or to fail.</summary>

@@ -13,7 +13,6 @@ namespace DKV.Consensus.Storage;
 /// </remarks>
 internal sealed class PhysicalWalFile : IWalFile
 {
-    private const int MaxPiecesPerWrite = 256;
     private static readonly ReadOnlyMemory<byte> s_zeros = new byte[64 * 1024];
 
     private readonly SafeFileHandle _handle;
@@ -72,29 +71,15 @@ internal sealed class PhysicalWalFile : IWalFile
 
     public void Dispose() => _handle.Dispose();
 
-    /// <summary>
-    /// Extends the file with written zeros up to <paramref name="newEnd"/>: gathered writes of at most
-    /// <see cref="MaxPiecesPerWrite"/> pieces each (well under the kernel's IOV_MAX of 1024).
-    /// </summary>
+    /// <summary>Extends the file with written zeros up to <paramref name="newEnd"/> (64 KiB per write; this runs once per chunk).</summary>
     private void ZeroFill(long newEnd)
     {
-        var pieces = new List<ReadOnlyMemory<byte>>(MaxPiecesPerWrite);
         while (_fileBytes < newEnd)
         {
-            pieces.Clear();
-            long at = _fileBytes;
-            long left = newEnd - at;
-            while (left > 0 && pieces.Count < MaxPiecesPerWrite)
-            {
-                int piece = (int)Math.Min(left, s_zeros.Length);
-                pieces.Add(s_zeros[..piece]);
-                left -= piece;
-            }
-
-            RandomAccess.Write(_handle, pieces, at);
-            long written = newEnd - at - left;
-            ZeroFilledBytes += written;
-            _fileBytes = at + written;
+            int piece = (int)Math.Min(newEnd - _fileBytes, s_zeros.Length);
+            RandomAccess.Write(_handle, s_zeros.Span[..piece], _fileBytes);
+            _fileBytes += piece;
+            ZeroFilledBytes += piece;
         }
     }
 }

@@ -19,11 +19,7 @@ public sealed class WalDamageTests
     public async Task TornTail_NodeRestarted_TruncatesReportsAndRejoins()
     {
         await using var cluster = await ClusterHarness.StartAsync(new ClusterOptions { NodeCount = 3, UseProxies = false });
-        var leader = await cluster.WaitForLeaderAsync();
-        var follower = cluster.Nodes.First(node => node != leader);
-        await WriteAsync(leader, "before", 40);
-        await ClusterVerifier.WaitForConvergenceAsync(cluster, s_deadline);
-        await follower.KillAsync();
+        (ClusterNode leader, ClusterNode follower) = await WriteThenKillFollowerAsync(cluster);
 
         string segment = WalFiles.SegmentWithRecords(follower.DataDirectory, 2);
         long torn = WalFiles.AppendTornRecord(segment);
@@ -46,11 +42,7 @@ public sealed class WalDamageTests
     public async Task CorruptSyncedRecord_NodeRestarted_RefusesToStartNamingFileAndOffset()
     {
         await using var cluster = await ClusterHarness.StartAsync(new ClusterOptions { NodeCount = 3, UseProxies = false });
-        var leader = await cluster.WaitForLeaderAsync();
-        var follower = cluster.Nodes.First(node => node != leader);
-        await WriteAsync(leader, "before", 40);
-        await ClusterVerifier.WaitForConvergenceAsync(cluster, s_deadline);
-        await follower.KillAsync();
+        (_, ClusterNode follower) = await WriteThenKillFollowerAsync(cluster);
 
         string segment = WalFiles.SegmentWithRecords(follower.DataDirectory, 3);
         long offset = WalFiles.CorruptMiddleRecord(segment);
@@ -59,6 +51,17 @@ public sealed class WalDamageTests
         string output = follower.Output[follower.Output.LastIndexOf("start #2", StringComparison.Ordinal)..];
         Assert.That(exitCode, Is.Not.Zero, output);
         Assert.That(output, Does.Contain(Path.GetFileName(segment)).And.Contain($"offset {offset}"), $"corrupted the record at offset {offset} of {segment}");
+    }
+
+    /// <summary>Writes 40 "before" keys through the leader, waits until every node has them, then kills one follower.</summary>
+    private static async Task<(ClusterNode Leader, ClusterNode Follower)> WriteThenKillFollowerAsync(ClusterHarness cluster)
+    {
+        var leader = await cluster.WaitForLeaderAsync();
+        var follower = cluster.Nodes.First(node => node != leader);
+        await WriteAsync(leader, "before", 40);
+        await ClusterVerifier.WaitForConvergenceAsync(cluster, s_deadline);
+        await follower.KillAsync();
+        return (leader, follower);
     }
 
     private static IEnumerable<string> Keys(string prefix, int count) => Enumerable.Range(0, count).Select(i => $"{prefix}-{i}");
